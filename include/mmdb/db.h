@@ -1,0 +1,109 @@
+// DB: an embedded, persistent, ordered key-value store (an LSM tree).
+//
+//   std::unique_ptr<mmdb::DB> db;
+//   mmdb::Status s = mmdb::DB::Open(mmdb::Options(), "/tmp/db", &db);
+//   s = db->Put("key", "value");
+//   std::string v;
+//   s = db->Get("key", &v);
+//
+// Keys and values are arbitrary bytes (may contain NUL), ordered bytewise.
+// Keys up to 8 MiB; one key + value up to 64 MiB - 72 bytes.
+//
+// Thread safety: a DB may be used from any number of threads at once.
+// Iterators and WriteBatches belong to one thread at a time.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <mmdb/iterator.h>
+#include <mmdb/options.h>
+#include <mmdb/snapshot.h>
+#include <mmdb/status.h>
+#include <mmdb/write_batch.h>
+
+namespace mmdb {
+
+class DB {
+ public:
+  // Opens (or creates, with create_if_missing) the DB in directory `path`,
+  // replaying its WAL. On failure *db is null and nothing on disk was lost.
+  // A second Open of a path that is open fails with IOError or Busy.
+  static Status Open(const Options& options, const std::string& path, std::unique_ptr<DB>* db);
+
+  DB() = default;
+  DB(const DB&) = delete;
+  DB& operator=(const DB&) = delete;
+  // Calls Close(); an error there is dropped (call Close to see it).
+  virtual ~DB() = default;
+
+  virtual Status Put(const WriteOptions& options, std::string_view key,
+                     std::string_view value) = 0;
+  virtual Status Delete(const WriteOptions& options, std::string_view key) = 0;
+  // Deletes every key in [begin, end). begin >= end: no-op, OK.
+  virtual Status DeleteRange(const WriteOptions& options, std::string_view begin,
+                             std::string_view end) = 0;
+  // Applies the batch atomically. The batch is not modified.
+  virtual Status Write(const WriteOptions& options, WriteBatch* batch) = 0;
+
+  // Reads the newest value of `key` visible at options.snapshot (or now).
+  // NotFound when absent; Corruption when a block on the way is bad.
+  virtual Status Get(const ReadOptions& options, std::string_view key, std::string* value) = 0;
+
+  // An iterator over the whole key space (within the bounds of `options`).
+  virtual std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) = 0;
+  // An iterator over the keys that start with `prefix` (intersected with the
+  // bounds of `options`); skips files whose prefix bloom excludes it.
+  virtual std::unique_ptr<Iterator> NewPrefixIterator(const ReadOptions& options,
+                                                      std::string_view prefix) = 0;
+
+  // The current point in time, pinned until the last copy is released.
+  virtual std::shared_ptr<const Snapshot> GetSnapshot() = 0;
+
+  // Writes every memtable to L0 SSTs and waits for it.
+  virtual Status Flush() = 0;
+  // Compacts every file overlapping [begin, end] (nullopt = unbounded) down
+  // to the bottommost level, and waits for it.
+  virtual Status CompactRange(std::optional<std::string_view> begin,
+                              std::optional<std::string_view> end) = 0;
+
+  // Reads a property ("mmdb.stats", "mmdb.num-files-at-level0", ...; see
+  // docs/properties.md). False for an unknown name.
+  virtual bool GetProperty(std::string_view name, std::string* value) = 0;
+
+  // Compaction-driven GC: keys registered here are removed by the next
+  // bottommost compaction that meets them while no snapshot is alive. Kept
+  // in memory only.
+  virtual void LazyDelete(std::string_view key) = 0;
+  virtual void LazyDeleteBatch(const std::vector<std::string>& keys) = 0;
+  virtual size_t DeadKeyCount() const = 0;
+  virtual void ClearDeadKeys() = 0;
+
+  // Flushes the memtables to L0 (so the next Open replays nothing), stops
+  // background work, syncs and releases the directory. Idempotent; later
+  // calls on the DB return Aborted.
+  virtual Status Close() = 0;
+
+  // Convenience overloads with default options.
+  Status Put(std::string_view key, std::string_view value) {
+    return Put(WriteOptions(), key, value);
+  }
+  Status Delete(std::string_view key) { return Delete(WriteOptions(), key); }
+  Status DeleteRange(std::string_view begin, std::string_view end) {
+    return DeleteRange(WriteOptions(), begin, end);
+  }
+  Status Write(WriteBatch* batch) { return Write(WriteOptions(), batch); }
+  Status Get(std::string_view key, std::string* value) {
+    return Get(ReadOptions(), key, value);
+  }
+  std::unique_ptr<Iterator> NewIterator() { return NewIterator(ReadOptions()); }
+};
+
+// Deletes the DB at `path` (its files and, when empty, the directory).
+// Fails with IOError/Busy when the DB is open.
+Status DestroyDB(const std::string& path, const Options& options);
+
+}  // namespace mmdb

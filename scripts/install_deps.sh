@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages MMDB needs to build, test and benchmark.
+# Idempotent: packages already present are not downloaded again, and apt's
+# lists are refreshed only when something is missing.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  liblz4-dev libzstd-dev libdeflate-dev libxxhash-dev
+  libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libcli11-dev
+  librocksdb-dev libleveldb-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install_deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
