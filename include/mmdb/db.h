@@ -40,8 +40,7 @@ class DB {
   // Calls Close(); an error there is dropped (call Close to see it).
   virtual ~DB() = default;
 
-  virtual Status Put(const WriteOptions& options, std::string_view key,
-                     std::string_view value) = 0;
+  virtual Status Put(const WriteOptions& options, std::string_view key, std::string_view value) = 0;
   virtual Status Delete(const WriteOptions& options, std::string_view key) = 0;
   // Deletes every key in [begin, end). begin >= end: no-op, OK.
   virtual Status DeleteRange(const WriteOptions& options, std::string_view begin,
@@ -96,9 +95,7 @@ class DB {
     return DeleteRange(WriteOptions(), begin, end);
   }
   Status Write(WriteBatch* batch) { return Write(WriteOptions(), batch); }
-  Status Get(std::string_view key, std::string* value) {
-    return Get(ReadOptions(), key, value);
-  }
+  Status Get(std::string_view key, std::string* value) { return Get(ReadOptions(), key, value); }
   std::unique_ptr<Iterator> NewIterator() { return NewIterator(ReadOptions()); }
 };
 

@@ -39,8 +39,7 @@ class RandomAccessFile {
   // Reads up to n bytes at `offset`. *result points into scratch or into
   // memory owned by the file (valid while the file lives). Fewer than n bytes
   // only at the end of the file.
-  virtual Status Read(uint64_t offset, size_t n, std::string_view* result,
-                      char* scratch) const = 0;
+  virtual Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const = 0;
   // Hints that [offset, offset + n) will be read soon (readahead). Optional.
   virtual void Prefetch(uint64_t offset, size_t n) const {}
 };

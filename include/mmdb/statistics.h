@@ -12,34 +12,34 @@
 namespace mmdb {
 
 enum Ticker : uint32_t {
-  kKeysWritten = 0,     // point puts and deletes applied
-  kRangeDeletesWritten, // range tombstones applied
-  kBytesWritten,        // user key + value bytes written
-  kKeysRead,            // Get calls
-  kKeysFound,           // Get calls that found a value
-  kBytesRead,           // value bytes returned by Get
-  kMemtableHit,         // Gets answered by a memtable
+  kKeysWritten = 0,      // point puts and deletes applied
+  kRangeDeletesWritten,  // range tombstones applied
+  kBytesWritten,         // user key + value bytes written
+  kKeysRead,             // Get calls
+  kKeysFound,            // Get calls that found a value
+  kBytesRead,            // value bytes returned by Get
+  kMemtableHit,          // Gets answered by a memtable
   kMemtableMiss,
-  kBloomChecked,        // whole-key bloom probes
-  kBloomUseful,         // probes that skipped a file
+  kBloomChecked,  // whole-key bloom probes
+  kBloomUseful,   // probes that skipped a file
   kPrefixBloomChecked,
   kPrefixBloomUseful,
   kBlockCacheHit,
   kBlockCacheMiss,
   kBlockCacheAdd,
   kBlockCacheEvict,
-  kBlockRead,           // blocks read from files
+  kBlockRead,  // blocks read from files
   kBlockReadBytes,
-  kWalBytes,            // bytes appended to WALs
+  kWalBytes,  // bytes appended to WALs
   kWalSyncs,
-  kWriteGroups,         // group commits (leader turns)
-  kWriteGroupMembers,   // writers committed by groups (avg = members / groups)
+  kWriteGroups,        // group commits (leader turns)
+  kWriteGroupMembers,  // writers committed by groups (avg = members / groups)
   kFlushes,
   kFlushBytes,
   kCompactions,
   kCompactionBytesRead,
   kCompactionBytesWritten,
-  kStallMicros,         // time writers waited for backpressure
+  kStallMicros,  // time writers waited for backpressure
   kFilesOpened,
   kFilesClosed,
   kTickerCount,

@@ -1,15 +1,15 @@
 // The POSIX Env: pread for random access, a user-space buffer for appends,
 // fdatasync for Sync, fsync on the directory for SyncDir, flock for LOCK.
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <chrono>
-#include <cstring>
-#include <thread>
 
 #include <mmdb/env.h>
 

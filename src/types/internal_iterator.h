@@ -42,4 +42,9 @@ class InternalIterator {
 // An iterator with no entries, or stuck on an error status.
 std::unique_ptr<InternalIterator> NewEmptyInternalIterator(Status status = Status::OK());
 
+// Wraps `iter` so that it keeps `owner` (e.g. the table reader it reads)
+// alive for as long as it lives.
+std::unique_ptr<InternalIterator> NewOwningIterator(std::shared_ptr<const void> owner,
+                                                    std::unique_ptr<InternalIterator> iter);
+
 }  // namespace mmdb

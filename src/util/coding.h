@@ -42,9 +42,7 @@ inline uint64_t DecodeFixed64(const char* p) {
   std::memcpy(&v, p, sizeof(v));
   return v;
 }
-inline uint64_t DecodeBigEndian64(const char* p) {
-  return __builtin_bswap64(DecodeFixed64(p));
-}
+inline uint64_t DecodeBigEndian64(const char* p) { return __builtin_bswap64(DecodeFixed64(p)); }
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "MMDB assumes a little-endian host");
 

@@ -48,8 +48,7 @@ bool CompressBlock(CompressionType type, std::string_view input, std::string* ou
     case CompressionType::kZstd: {
       const size_t bound = ZSTD_compressBound(input.size());
       output->resize(bound);
-      const size_t n =
-          ZSTD_compress(output->data(), bound, input.data(), input.size(), kZstdLevel);
+      const size_t n = ZSTD_compress(output->data(), bound, input.data(), input.size(), kZstdLevel);
       if (ZSTD_isError(n)) return false;
       output->resize(n);
       break;

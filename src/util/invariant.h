@@ -9,12 +9,12 @@
 #include <cstdlib>
 
 #if defined(MMDB_INVARIANTS)
-#define MMDB_INVARIANT(cond)                                                           \
-  do {                                                                                 \
-    if (!(cond)) {                                                                     \
+#define MMDB_INVARIANT(cond)                                                            \
+  do {                                                                                  \
+    if (!(cond)) {                                                                      \
       std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                    \
-    }                                                                                  \
+      std::abort();                                                                     \
+    }                                                                                   \
   } while (0)
 #define MMDB_INVARIANTS_ENABLED 1
 #else

@@ -71,8 +71,8 @@ class CondVar {
   // As Wait, for at most `micros`; returns true on timeout.
   bool WaitForMicros(uint64_t micros) {
     std::unique_lock<std::mutex> lock(mu_->mu_, std::adopt_lock);
-    bool timed_out = cv_.wait_for(lock, std::chrono::microseconds(micros)) ==
-                     std::cv_status::timeout;
+    bool timed_out =
+        cv_.wait_for(lock, std::chrono::microseconds(micros)) == std::cv_status::timeout;
     lock.release();
     return timed_out;
   }

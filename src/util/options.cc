@@ -27,8 +27,7 @@ CompressionType Options::CompressionForLevel(int level) const {
   if (compression_per_level.empty()) return compression;
   if (level < 0) level = 0;
   const size_t i = static_cast<size_t>(level);
-  return i < compression_per_level.size() ? compression_per_level[i]
-                                          : compression_per_level.back();
+  return i < compression_per_level.size() ? compression_per_level[i] : compression_per_level.back();
 }
 
 Status Options::Validate() const {

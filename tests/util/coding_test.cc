@@ -12,7 +12,10 @@ TEST(CodingTest, FixedWidthIsLittleEndian) {
   PutFixed32(&s, 0x04030201u);
   PutFixed64(&s, 0x0807060504030201ull);
   PutFixed16(&s, 0x0201);
-  EXPECT_EQ(ToHex(s), "01020304" "0102030405060708" "0102");
+  EXPECT_EQ(ToHex(s),
+            "01020304"
+            "0102030405060708"
+            "0102");
   std::string_view in = s;
   uint32_t a;
   uint64_t b;

@@ -1,9 +1,9 @@
 #include "util/test_util.h"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
+
+#include <unistd.h>
 
 namespace mmdb::test {
 

@@ -1,25 +1,23 @@
 // Shared helpers for MMDB tests (namespace mmdb::test).
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <cstdint>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include <mmdb/status.h>
 
-#define ASSERT_OK(expr)                                   \
-  do {                                                    \
-    ::mmdb::Status assert_ok_s_ = (expr);                 \
-    ASSERT_TRUE(assert_ok_s_.ok()) << assert_ok_s_.ToString(); \
-  } while (0)
-#define EXPECT_OK(expr)                                   \
-  do {                                                    \
-    ::mmdb::Status expect_ok_s_ = (expr);                 \
-    EXPECT_TRUE(expect_ok_s_.ok()) << expect_ok_s_.ToString(); \
-  } while (0)
+// Status assertions; extra context can be streamed: ASSERT_OK(s) << "key " << k;
+#define ASSERT_OK(expr) ASSERT_PRED_FORMAT1(::mmdb::test::IsOk, expr)
+#define EXPECT_OK(expr) EXPECT_PRED_FORMAT1(::mmdb::test::IsOk, expr)
 
 namespace mmdb::test {
+
+inline ::testing::AssertionResult IsOk(const char* expr, const Status& s) {
+  if (s.ok()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << expr << " returned " << s.ToString();
+}
 
 // The seed for randomized tests: $MMDB_SEED if set, else gtest's
 // --gtest_random_seed (or a fixed default). Printed by SCOPED_TRACE in tests.
