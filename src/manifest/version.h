@@ -1,0 +1,78 @@
+// Version: an immutable snapshot of which SST files make up each level.
+//
+// Level 0 files may overlap and are ordered newest first (file number
+// descending: the DB gives every newer L0 file a larger number; the Rust
+// engine orders L0 the same way on recovery). Files of level >= 1 are sorted
+// by smallest internal key and never overlap by user key.
+//
+// Owner: held by std::shared_ptr<const Version>; the VersionSet holds the
+// current one and every reader (iterator, Get, compaction) keeps the Version
+// it started with alive. FileMetaData objects are shared between Versions.
+// Thread safety: immutable after construction, so any number of threads may
+// read one Version. (FileMetaData::being_compacted is the exception: it is
+// guarded by the DB mutex.)
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "manifest/version_edit.h"
+
+namespace mmdb {
+
+class VersionBuilder;
+
+class Version {
+ public:
+  using FileList = std::vector<std::shared_ptr<FileMetaData>>;
+
+  // An empty Version with `num_levels` levels.
+  static std::shared_ptr<const Version> Empty(int num_levels);
+
+  Version(const Version&) = delete;
+  Version& operator=(const Version&) = delete;
+
+  int num_levels() const { return static_cast<int>(levels_.size()); }
+
+  // REQUIRES: 0 <= level < num_levels().
+  const FileList& files(int level) const { return levels_[level]; }
+  size_t NumFiles(int level) const { return levels_[level].size(); }
+  size_t TotalFiles() const;
+  // Sum of file_size over the level.
+  uint64_t NumLevelBytes(int level) const;
+
+  // Index of the first file of `level` whose largest key is >= internal_key
+  // (internal-key order), or NumFiles(level) when there is none: the only
+  // file that may contain internal_key, if its smallest key is <= it.
+  // REQUIRES: level >= 1.
+  size_t FindFile(int level, std::string_view internal_key) const;
+
+  // The files of `level` whose user-key range [smallest, largest] intersects
+  // [begin, end] (inclusive user keys; nullopt = unbounded), in level order.
+  // For level 0 this is every overlapping file, newest first; it does not
+  // widen the range by the files it finds (compaction's job).
+  FileList OverlappingFiles(int level, std::optional<std::string_view> begin,
+                            std::optional<std::string_view> end) const;
+
+  // "files[ 2 0 3 0 0 0 2 ]": the file count of every level.
+  std::string LevelSummary() const;
+  // One line per file: "L1 #000011 130691 bytes [smallest .. largest]".
+  std::string DebugString() const;
+
+  // Checks the ordering rules above; returns Corruption naming the first
+  // violation. Used on MANIFEST replay; MMDB_INVARIANT re-checks in debug.
+  Status CheckConsistency() const;
+
+ private:
+  friend class VersionBuilder;
+  explicit Version(int num_levels) : levels_(static_cast<size_t>(num_levels)) {}
+
+  std::vector<FileList> levels_;
+};
+
+}  // namespace mmdb

@@ -1,0 +1,87 @@
+// FileMetaData and VersionEdit: one MANIFEST record, a delta between two
+// Versions (docs/format/manifest.md).
+//
+// A VersionEdit optionally sets the WAL log number, the next file number and
+// the last sequence, and lists SST files added to and deleted from levels.
+// A trivial move is one edit that adds file N at level L+k and deletes file N
+// at level L; VersionBuilder applies it as a move.
+//
+// Owner: plain values, copied freely. Thread safety: a value type; one object
+// is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <mmdb/status.h>
+
+namespace mmdb {
+
+// One SST file in a Version. Shared (std::shared_ptr) by every Version that
+// lists it.
+struct FileMetaData {
+  // Persisted in the MANIFEST.
+  uint64_t number = 0;
+  uint64_t file_size = 0;
+  std::string smallest;  // internal key (user key ‖ 8-byte trailer)
+  std::string largest;   // internal key
+  bool has_range_deletions = false;
+
+  // Runtime only, never persisted.
+  // Set while a compaction holds the file as input. Guarded by the DB mutex.
+  bool being_compacted = false;
+  // Table statistics when known (0 when not loaded).
+  uint64_t num_entries = 0;
+  uint64_t num_deletions = 0;
+};
+
+class VersionEdit {
+ public:
+  VersionEdit() = default;
+
+  void Clear() { *this = VersionEdit(); }
+
+  void SetLogNumber(uint64_t n) { log_number_ = n; }
+  void SetNextFileNumber(uint64_t n) { next_file_number_ = n; }
+  void SetLastSequence(uint64_t s) { last_sequence_ = s; }
+
+  // Adds `f` (only the persisted fields matter) at `level`.
+  void AddFile(int level, const FileMetaData& f) { new_files_.emplace_back(level, f); }
+  // Removes file `number` from `level`. REQUIRES: it is live at that level in
+  // the Version the edit is applied to.
+  void RemoveFile(int level, uint64_t number) { deleted_files_.emplace_back(level, number); }
+
+  const std::optional<uint64_t>& log_number() const { return log_number_; }
+  const std::optional<uint64_t>& next_file_number() const { return next_file_number_; }
+  const std::optional<uint64_t>& last_sequence() const { return last_sequence_; }
+  const std::vector<std::pair<int, FileMetaData>>& new_files() const { return new_files_; }
+  const std::vector<std::pair<int, uint64_t>>& deleted_files() const { return deleted_files_; }
+
+  // Appends the encoded edit to *dst: tags 1, 2, 3 (when set), then one tag 6
+  // per new file, then one tag 5 per deleted file, each in insertion order.
+  // This is byte for byte the Rust engine's encoding.
+  void EncodeTo(std::string* dst) const;
+
+  // Replaces *this with the edit encoded in `src`. Accepts tags 1-6 (4 is
+  // the legacy new-file form without has_range_deletions). Returns
+  // Corruption on an unknown tag, a truncated field, a level above 2^31, or a
+  // smallest/largest key shorter than an internal-key trailer; *this is then
+  // unspecified.
+  Status DecodeFrom(std::string_view src);
+
+  // Human-readable, one field per line (for tools and test failures).
+  std::string DebugString() const;
+
+ private:
+  std::optional<uint64_t> log_number_;
+  std::optional<uint64_t> next_file_number_;
+  std::optional<uint64_t> last_sequence_;
+  std::vector<std::pair<int, FileMetaData>> new_files_;
+  std::vector<std::pair<int, uint64_t>> deleted_files_;
+};
+
+}  // namespace mmdb
