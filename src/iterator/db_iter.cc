@@ -1,0 +1,202 @@
+#include "iterator/db_iter.h"
+
+namespace mmdb {
+
+namespace {
+
+class DBIter final : public Iterator {
+ public:
+  DBIter(std::unique_ptr<InternalIterator> inner, DBIterOptions opts)
+      : iter_(std::move(inner)), opts_(std::move(opts)) {
+    if (opts_.lower_bound && opts_.upper_bound && *opts_.lower_bound >= *opts_.upper_bound) {
+      empty_range_ = true;
+    }
+  }
+
+  bool Valid() const override { return valid_; }
+  std::string_view key() const override {
+    if (!valid_) return {};
+    return direction_ == kForward ? ExtractUserKey(iter_->key()) : std::string_view(saved_key_);
+  }
+  std::string_view value() const override {
+    if (!valid_) return {};
+    return direction_ == kForward ? iter_->value() : std::string_view(saved_value_);
+  }
+  Status status() const override {
+    if (!status_.ok()) return status_;
+    return iter_->status();
+  }
+
+  void SeekToFirst() override {
+    if (opts_.lower_bound) return Seek(*opts_.lower_bound);
+    Reset(kForward);
+    if (empty_range_) return;
+    iter_->SeekToFirst();
+    FindNextUserEntry(false);
+  }
+
+  void SeekToLast() override {
+    Reset(kReverse);
+    if (empty_range_) return;
+    if (opts_.upper_bound) {
+      // The smallest internal key of the bound: every entry before it has a
+      // smaller user key.
+      iter_->SeekForPrev(
+          MakeInternalKey(*opts_.upper_bound, kMaxSequenceNumber, kValueTypeForSeek));
+      if (iter_->Valid() && ExtractUserKey(iter_->key()) >= *opts_.upper_bound) iter_->Prev();
+    } else {
+      iter_->SeekToLast();
+    }
+    FindPrevUserEntry();
+  }
+
+  void Seek(std::string_view target) override {
+    Reset(kForward);
+    if (empty_range_) return;
+    if (opts_.lower_bound && target < *opts_.lower_bound) target = *opts_.lower_bound;
+    seek_key_.clear();
+    AppendInternalKey(&seek_key_, target, opts_.sequence, kValueTypeForSeek);
+    iter_->Seek(seek_key_);
+    FindNextUserEntry(false);
+  }
+
+  void SeekForPrev(std::string_view target) override {
+    if (opts_.upper_bound && target >= *opts_.upper_bound) return SeekToLast();
+    Reset(kReverse);
+    if (empty_range_) return;
+    // The largest internal key of `target` (sequence 0, type 0).
+    seek_key_.clear();
+    AppendInternalKey(&seek_key_, target, 0, ValueType::kDeletion);
+    iter_->SeekForPrev(seek_key_);
+    FindPrevUserEntry();
+  }
+
+  void Next() override {
+    if (!valid_) return;
+    if (direction_ == kReverse) {
+      // iter_ sits before the entries of saved_key_: step into them, then skip them.
+      direction_ = kForward;
+      if (!iter_->Valid()) {
+        iter_->SeekToFirst();
+      } else {
+        iter_->Next();
+      }
+    } else {
+      saved_key_.assign(ExtractUserKey(iter_->key()));
+      iter_->Next();
+    }
+    FindNextUserEntry(true);
+  }
+
+  void Prev() override {
+    if (!valid_) return;
+    if (direction_ == kForward) {
+      // Step back over every entry of the current key.
+      saved_key_.assign(ExtractUserKey(iter_->key()));
+      while (true) {
+        iter_->Prev();
+        if (!iter_->Valid()) break;
+        if (ExtractUserKey(iter_->key()) < std::string_view(saved_key_)) break;
+      }
+      direction_ = kReverse;
+    }
+    FindPrevUserEntry();
+  }
+
+ private:
+  enum Direction { kForward, kReverse };
+
+  void Reset(Direction d) {
+    direction_ = d;
+    valid_ = false;
+    status_ = Status::OK();
+    saved_key_.clear();
+    saved_value_.clear();
+  }
+
+  bool Parse(ParsedInternalKey* ikey) {
+    if (ParseInternalKey(iter_->key(), ikey)) return true;
+    status_ = Status::Corruption("bad internal key in iterator: " + EscapeBytes(iter_->key()));
+    valid_ = false;
+    return false;
+  }
+
+  // True when a range tombstone visible at the read sequence hides this version.
+  bool Covered(std::string_view user_key, SequenceNumber seq) const {
+    return !opts_.tombstones.empty() &&
+           opts_.tombstones.MaxCoveringSeq(user_key, opts_.sequence) > seq;
+  }
+
+  // Moves forward from iter_'s position to the newest visible entry of the
+  // next user key that is neither deleted nor covered; when `skipping`,
+  // entries of user keys <= saved_key_ are passed over.
+  void FindNextUserEntry(bool skipping) {
+    valid_ = false;
+    for (; iter_->Valid(); iter_->Next()) {
+      ParsedInternalKey ikey;
+      if (!Parse(&ikey)) return;
+      if (opts_.upper_bound && ikey.user_key >= *opts_.upper_bound) return;
+      if (ikey.sequence > opts_.sequence) continue;
+      if (skipping && ikey.user_key <= std::string_view(saved_key_)) continue;
+      if (ikey.type == ValueType::kValue && !Covered(ikey.user_key, ikey.sequence)) {
+        valid_ = true;
+        saved_key_.clear();
+        return;
+      }
+      // A deletion (or a covered value) hides every older version of the key.
+      saved_key_.assign(ikey.user_key);
+      skipping = true;
+    }
+  }
+
+  // Moves backward from iter_'s position, collecting the newest visible
+  // version of the previous user key into saved_key_/saved_value_.
+  void FindPrevUserEntry() {
+    ValueType value_type = ValueType::kDeletion;
+    for (; iter_->Valid(); iter_->Prev()) {
+      ParsedInternalKey ikey;
+      if (!Parse(&ikey)) return;
+      if (opts_.lower_bound && ikey.user_key < *opts_.lower_bound) break;
+      if (ikey.sequence > opts_.sequence) continue;
+      if (value_type != ValueType::kDeletion && ikey.user_key < std::string_view(saved_key_)) {
+        break;  // saved_key_ is complete
+      }
+      if (ikey.type == ValueType::kValue && !Covered(ikey.user_key, ikey.sequence)) {
+        value_type = ValueType::kValue;
+        saved_key_.assign(ikey.user_key);
+        saved_value_.assign(iter_->value());
+      } else {
+        value_type = ValueType::kDeletion;
+        saved_key_.clear();
+        saved_value_.clear();
+      }
+    }
+    if (value_type == ValueType::kDeletion) {
+      valid_ = false;
+      saved_key_.clear();
+      saved_value_.clear();
+      direction_ = kForward;
+    } else {
+      valid_ = true;
+    }
+  }
+
+  std::unique_ptr<InternalIterator> iter_;
+  const DBIterOptions opts_;
+  Direction direction_ = kForward;
+  bool valid_ = false;
+  bool empty_range_ = false;
+  Status status_;
+  std::string saved_key_;    // reverse: current key; forward: key being skipped
+  std::string saved_value_;  // reverse only
+  std::string seek_key_;     // scratch for seek targets
+};
+
+}  // namespace
+
+std::unique_ptr<Iterator> NewDBIterator(std::unique_ptr<InternalIterator> inner,
+                                        DBIterOptions options) {
+  return std::make_unique<DBIter>(std::move(inner), std::move(options));
+}
+
+}  // namespace mmdb
