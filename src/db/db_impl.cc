@@ -1,0 +1,639 @@
+#include "db/db_impl.h"
+
+#include <algorithm>
+
+#include "db/flush_job.h"
+#include "db/read_path.h"
+#include "db/recovery.h"
+#include "iterator/db_iter.h"
+#include "manifest/filename.h"
+#include "memtable/memtable_inserter.h"
+#include "types/write_batch_internal.h"
+#include "wal/reader.h"
+
+namespace mmdb {
+
+namespace {
+
+Options SanitizeOptions(const Options& in) {
+  Options o = in;
+  if (o.env == nullptr) o.env = Env::Default();
+  return o;
+}
+
+TableBuilderOptions TableOptionsForLevel(const Options& o, int level) {
+  TableBuilderOptions t;
+  t.block_size = o.block_size;
+  t.block_restart_interval = o.block_restart_interval;
+  t.bloom_bits_per_key = o.bloom_bits_per_key;
+  t.prefix_length = o.prefix_length;
+  t.compression = o.CompressionForLevel(level);
+  return t;
+}
+
+// The smallest key greater than every key starting with `prefix`, or nullopt
+// when there is none (the prefix is all 0xff bytes).
+std::optional<std::string> PrefixSuccessor(std::string_view prefix) {
+  std::string s(prefix);
+  while (!s.empty() && static_cast<uint8_t>(s.back()) == 0xff) s.pop_back();
+  if (s.empty()) return std::nullopt;
+  s.back() = static_cast<char>(static_cast<uint8_t>(s.back()) + 1);
+  return s;
+}
+
+}  // namespace
+
+DBImpl::DBImpl(const Options& options, std::string dbname)
+    : options_(SanitizeOptions(options)),
+      dbname_(std::move(dbname)),
+      env_(options_.env),
+      stats_(options_.statistics),
+      snapshots_(std::make_shared<SnapshotList>()),
+      bg_cv_(&mu_) {}
+
+DBImpl::~DBImpl() {
+  // The destructor has no one to report to; Close() is where errors are seen.
+  (void)Close();
+}
+
+Status DB::Open(const Options& options, const std::string& path, std::unique_ptr<DB>* db) {
+  db->reset();
+  MMDB_RETURN_IF_ERROR(options.Validate());
+  auto impl = std::make_unique<DBImpl>(options, path);
+  MMDB_RETURN_IF_ERROR(impl->Open());
+  *db = std::move(impl);
+  return Status::OK();
+}
+
+Status DBImpl::Open() {
+  MMDB_RETURN_IF_ERROR(env_->CreateDirIfMissing(dbname_));
+  MMDB_RETURN_IF_ERROR(env_->LockFile(LockFileName(dbname_), &lock_));
+
+  block_cache_ = options_.block_cache != nullptr ? AsBlockCache(options_.block_cache)
+                                                 : NewLRUBlockCache(options_.block_cache_capacity);
+  if (block_cache_ == nullptr) {
+    return Status::InvalidArgument("options.block_cache was not made by NewBlockCache");
+  }
+  cache_id_ = block_cache_->NewId();
+  TableReaderOptions topts;
+  topts.block_cache = block_cache_.get();
+  topts.cache_id = cache_id_;
+  topts.verify_checksums = true;
+  table_cache_ = std::make_unique<TableCache>(env_.get(), dbname_, topts, options_.max_open_files);
+
+  MutexLock l(&mu_);
+  versions_ = std::make_unique<VersionSet>(dbname_, env_.get(), options_.num_levels);
+  const bool exists = env_->FileExists(CurrentFileName(dbname_));
+  if (!exists) {
+    if (!options_.create_if_missing) {
+      return Status::InvalidArgument(dbname_ + ": does not exist (create_if_missing is false)");
+    }
+    MMDB_RETURN_IF_ERROR(versions_->CreateNew());
+  } else {
+    if (options_.error_if_exists) {
+      return Status::InvalidArgument(dbname_ + ": exists (error_if_exists is true)");
+    }
+    MMDB_RETURN_IF_ERROR(versions_->Recover());
+  }
+
+  // Every file number on disk is taken, and the WALs to replay are those at
+  // or above the MANIFEST's log number.
+  std::vector<std::string> children;
+  MMDB_RETURN_IF_ERROR(env_->GetChildren(dbname_, &children));
+  std::vector<uint64_t> wals;
+  for (const std::string& name : children) {
+    uint64_t number;
+    FileType type;
+    if (!ParseFileName(name, &number, &type)) continue;
+    versions_->MarkFileNumberUsed(number);
+    if (type == FileType::kWal && number >= versions_->log_number()) wals.push_back(number);
+  }
+  std::sort(wals.begin(), wals.end());
+
+  VersionEdit edit;
+  SequenceNumber max_seq = versions_->LastSequence();
+  WalRecovery recovery(env_.get(), dbname_, options_, TableOptionsForLevel(options_, 0),
+                       versions_.get());
+  MMDB_RETURN_IF_ERROR(recovery.Replay(wals, &edit, &max_seq));
+
+  // A fresh WAL for the new memtable; the edit makes every older WAL obsolete.
+  const uint64_t log_number = versions_->NewFileNumber();
+  std::unique_ptr<WritableFile> wal_file;
+  MMDB_RETURN_IF_ERROR(env_->NewWritableFile(WalFileName(dbname_, log_number), &wal_file));
+  wal_ = std::make_unique<wal::Writer>(std::move(wal_file));
+  MMDB_RETURN_IF_ERROR(env_->SyncDir(dbname_));
+  edit.SetLogNumber(log_number);
+  versions_->SetLastSequence(max_seq);
+  MMDB_RETURN_IF_ERROR(versions_->LogAndApply(&edit));
+
+  mem_ = std::make_shared<MemTable>();
+  mem_log_number_ = log_number;
+  InstallSuperVersion();
+  DeleteObsoleteFiles();
+  flush_thread_ = std::thread([this] { FlushLoop(); });
+  opened_ = true;
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------------------
+// Write path
+
+Status DBImpl::CheckOpen() const {
+  if (closed_.load(std::memory_order_acquire)) return Status::Aborted("DB is closed");
+  return Status::OK();
+}
+
+Status DBImpl::Put(const WriteOptions& options, std::string_view key, std::string_view value) {
+  WriteBatch batch;
+  batch.Put(key, value);
+  return Write(options, &batch);
+}
+
+Status DBImpl::Delete(const WriteOptions& options, std::string_view key) {
+  WriteBatch batch;
+  batch.Delete(key);
+  return Write(options, &batch);
+}
+
+Status DBImpl::DeleteRange(const WriteOptions& options, std::string_view begin,
+                           std::string_view end) {
+  if (begin >= end) return CheckOpen();  // an empty range changes nothing
+  WriteBatch batch;
+  batch.DeleteRange(begin, end);
+  return Write(options, &batch);
+}
+
+Status DBImpl::Write(const WriteOptions& options, WriteBatch* batch) {
+  if (batch == nullptr) return Status::InvalidArgument("null WriteBatch");
+  MMDB_RETURN_IF_ERROR(CheckBatch(*batch));
+  if (batch->Count() == 0) return CheckOpen();
+  return WriteImpl(options, batch);
+}
+
+// Rejects what could not be stored or read back (FORMAT.md size limits).
+Status DBImpl::CheckBatch(const WriteBatch& batch) const {
+  class Checker final : public WriteBatch::Handler {
+   public:
+    Status Put(std::string_view key, std::string_view value) override {
+      if (key.size() > kMaxUserKeySize) return TooBig("key", key.size());
+      if (key.size() + value.size() > kMaxEntrySize)
+        return TooBig("key + value", key.size() + value.size());
+      return Status::OK();
+    }
+    Status Delete(std::string_view key) override {
+      if (key.size() > kMaxUserKeySize) return TooBig("key", key.size());
+      return Status::OK();
+    }
+    Status DeleteRange(std::string_view begin, std::string_view end) override {
+      if (begin.size() > kMaxUserKeySize || end.size() > kMaxUserKeySize) {
+        return TooBig("range bound", std::max(begin.size(), end.size()));
+      }
+      return Status::OK();
+    }
+
+   private:
+    static Status TooBig(const char* what, size_t n) {
+      return Status::InvalidArgument(std::string(what) + " of " + std::to_string(n) +
+                                     " bytes exceeds the limit");
+    }
+  };
+  Checker checker;
+  return batch.Iterate(&checker);
+}
+
+Status DBImpl::WriteImpl(const WriteOptions& options, WriteBatch* batch) {
+  MMDB_RETURN_IF_ERROR(CheckOpen());
+  const uint64_t start = stats_ != nullptr ? env_->NowMicros() : 0;
+  WriteThread::Writer w(batch, options.sync, options.disable_wal);
+  if (!write_thread_.JoinAndWait(&w)) return w.status;  // committed by another leader
+
+  std::vector<WriteThread::Writer*> group;
+  write_thread_.BuildGroup(&w, &group);
+  Status s;
+  SequenceNumber seq = 0;
+  std::shared_ptr<MemTable> mem;
+  {
+    MutexLock l(&mu_);
+    if (closed_.load(std::memory_order_acquire) || shutting_down_) {
+      s = Status::Aborted("DB is closing");
+    } else {
+      s = MakeRoomForWrite(/*force=*/batch == nullptr);
+    }
+    seq = versions_->LastSequence() + 1;
+    mem = mem_;
+  }
+
+  if (s.ok() && batch != nullptr) {
+    bool sync = false;
+    uint64_t count = 0;
+    for (WriteThread::Writer* member : group) {
+      WriteBatchInternal::SetSequence(member->batch, seq + count);
+      count += WriteBatchInternal::Count(*member->batch);
+      sync = sync || member->sync;
+    }
+    if (!options.disable_wal) {
+      uint64_t wal_bytes = 0;
+      for (WriteThread::Writer* member : group) {
+        if (!s.ok()) break;
+        const std::string_view rec = WriteBatchInternal::Contents(*member->batch);
+        wal_bytes += rec.size();
+        s = wal_->AddRecord(rec);
+      }
+      if (s.ok()) s = wal_->Flush();
+      if (s.ok() && sync) {
+        const uint64_t sync_start = stats_ != nullptr ? env_->NowMicros() : 0;
+        s = wal_->Sync();
+        if (stats_ != nullptr) {
+          stats_->RecordTick(kWalSyncs);
+          stats_->MeasureTime(kWalSyncMicros, env_->NowMicros() - sync_start);
+        }
+      }
+      if (stats_ != nullptr) stats_->RecordTick(kWalBytes, wal_bytes);
+      if (!s.ok()) {
+        // The WAL may now hold part of the group: nothing more may be
+        // acknowledged until a reopen sorts out what is durable.
+        MutexLock l(&mu_);
+        RecordBackgroundError(s);
+      }
+    }
+    if (s.ok()) {
+      for (WriteThread::Writer* member : group) {
+        s = InsertBatchInto(*member->batch, mem.get());
+        if (!s.ok()) break;
+      }
+      if (!s.ok()) {
+        MutexLock l(&mu_);
+        RecordBackgroundError(s);
+      }
+    }
+    if (s.ok()) {
+      // Publishes the group to readers: a reader that sees this sequence
+      // finds every entry at or below it in the memtable.
+      MutexLock l(&mu_);
+      versions_->SetLastSequence(seq + count - 1);
+    }
+    if (stats_ != nullptr) {
+      stats_->RecordTick(kWriteGroups);
+      stats_->RecordTick(kWriteGroupMembers, group.size());
+      for (WriteThread::Writer* member : group) {
+        stats_->RecordTick(kKeysWritten, WriteBatchInternal::Count(*member->batch));
+        stats_->RecordTick(kBytesWritten, member->batch->ApproximateSize());
+      }
+    }
+  }
+  write_thread_.ExitAsLeader(group, s);
+  if (stats_ != nullptr) stats_->MeasureTime(kWriteMicros, env_->NowMicros() - start);
+  return s;
+}
+
+Status DBImpl::MakeRoomForWrite(bool force) {
+  while (true) {
+    if (!bg_error_.ok()) return bg_error_;
+    if (!force && mem_->ApproximateMemoryUsage() < options_.write_buffer_size) return Status::OK();
+    if (force && mem_->empty()) return Status::OK();
+    if (imm_.size() + 1 >= static_cast<size_t>(options_.max_write_buffer_number)) {
+      // Every memtable is full: wait for the flush to free one.
+      const uint64_t start = env_->NowMicros();
+      bg_cv_.Wait();
+      if (stats_ != nullptr) stats_->RecordTick(kStallMicros, env_->NowMicros() - start);
+      continue;
+    }
+    return SwitchMemTable();
+  }
+}
+
+Status DBImpl::SwitchMemTable() {
+  const uint64_t log_number = versions_->NewFileNumber();
+  std::unique_ptr<WritableFile> file;
+  Status s = env_->NewWritableFile(WalFileName(dbname_, log_number), &file);
+  // The new WAL's directory entry must be durable before a sync=true write
+  // into it is acknowledged.
+  if (s.ok()) s = env_->SyncDir(dbname_);
+  // Syncing the old WAL once per switch keeps recovery prefix-consistent: a
+  // power loss can then only cut the newest WAL, never leave a hole.
+  if (s.ok()) s = wal_->Sync();
+  if (s.ok()) s = wal_->Close();
+  if (!s.ok()) {
+    RecordBackgroundError(s);
+    return s;
+  }
+  wal_ = std::make_unique<wal::Writer>(std::move(file));
+  imm_.push_front({mem_, mem_log_number_});
+  mem_ = std::make_shared<MemTable>();
+  mem_log_number_ = log_number;
+  InstallSuperVersion();
+  bg_cv_.SignalAll();  // wakes the flush thread
+  return Status::OK();
+}
+
+void DBImpl::RecordBackgroundError(const Status& s) {
+  if (s.ok()) return;
+  ++bg_error_count_;
+  if (bg_error_.ok()) bg_error_ = s;
+  bg_cv_.SignalAll();
+}
+
+// ---------------------------------------------------------------------------
+// Flush
+
+void DBImpl::FlushLoop() {
+  MutexLock l(&mu_);
+  while (true) {
+    while (!shutting_down_ && (imm_.empty() || !bg_error_.ok())) bg_cv_.Wait();
+    if (imm_.empty() || !bg_error_.ok()) break;  // shutting down with nothing to do
+    flush_running_ = true;
+    Status s = FlushOldestImmutable();
+    flush_running_ = false;
+    if (!s.ok()) RecordBackgroundError(s);
+    bg_cv_.SignalAll();
+  }
+}
+
+Status DBImpl::FlushOldestImmutable() {
+  const ImmutableMemTable imm = imm_.back();
+  const uint64_t number = versions_->NewFileNumber();
+  pending_outputs_.insert(number);
+  const uint64_t start = env_->NowMicros();
+  FileMetaData meta;
+  Status s;
+  {
+    mu_.Unlock();
+    auto points = imm.mem->NewIterator();
+    auto tombstones = imm.mem->NewRangeTombstoneIterator();
+    s = BuildTable(env_.get(), dbname_, TableOptionsForLevel(options_, 0), number, points.get(),
+                   tombstones.get(), &meta);
+    if (s.ok() && meta.file_size > 0) s = env_->SyncDir(dbname_);
+    mu_.Lock();
+  }
+  if (s.ok()) {
+    VersionEdit edit;
+    if (meta.file_size > 0) edit.AddFile(0, meta);
+    // The WAL of the next memtable is now the oldest one recovery needs.
+    const uint64_t next_log = imm_.size() > 1 ? imm_[imm_.size() - 2].log_number : mem_log_number_;
+    edit.SetLogNumber(next_log);
+    s = versions_->LogAndApply(&edit);
+  }
+  pending_outputs_.erase(number);
+  if (!s.ok()) return s;
+  imm_.pop_back();
+  tombstones_.EraseMemTable(imm.mem.get());
+  ++num_flushes_;
+  flush_bytes_ += meta.file_size;
+  if (stats_ != nullptr) {
+    stats_->RecordTick(kFlushes);
+    stats_->RecordTick(kFlushBytes, meta.file_size);
+    stats_->MeasureTime(kFlushMicros, env_->NowMicros() - start);
+  }
+  InstallSuperVersion();
+  DeleteObsoleteFiles();
+  return Status::OK();
+}
+
+Status DBImpl::WaitForFlush() {
+  while (!imm_.empty() && bg_error_.ok()) bg_cv_.Wait();
+  return bg_error_;
+}
+
+Status DBImpl::Flush() {
+  MMDB_RETURN_IF_ERROR(CheckOpen());
+  // The switch goes through the write queue: only the leader may swap the WAL.
+  MMDB_RETURN_IF_ERROR(WriteImpl(WriteOptions(), nullptr));
+  MutexLock l(&mu_);
+  return WaitForFlush();
+}
+
+Status DBImpl::CompactRange(std::optional<std::string_view> begin,
+                            std::optional<std::string_view> end) {
+  MMDB_RETURN_IF_ERROR(CheckOpen());
+  return Status::NotSupported("CompactRange: leveled compaction is not built yet (issue #4)");
+}
+
+// ---------------------------------------------------------------------------
+// Versions and files
+
+void DBImpl::InstallSuperVersion() {
+  auto sv = std::make_shared<SuperVersion>();
+  sv->mem = mem_;
+  sv->imm.reserve(imm_.size());
+  for (const auto& m : imm_) sv->imm.push_back(m.mem);
+  sv->version = versions_->current();
+  old_versions_.push_back(sv->version);
+  super_version_.store(std::move(sv), std::memory_order_release);
+}
+
+std::shared_ptr<const SuperVersion> DBImpl::GetSuperVersion() const {
+  return super_version_.load(std::memory_order_acquire);
+}
+
+void DBImpl::DeleteObsoleteFiles() {
+  if (!bg_error_.ok()) return;  // after an error, keep everything for the reopen
+  // Live: every file of every Version someone still holds, and files being written.
+  std::set<uint64_t> live = pending_outputs_;
+  versions_->AddLiveFiles(&live);
+  for (auto it = old_versions_.begin(); it != old_versions_.end();) {
+    if (auto v = it->lock()) {
+      for (int level = 0; level < v->num_levels(); ++level) {
+        for (const auto& f : v->files(level)) live.insert(f->number);
+      }
+      ++it;
+    } else {
+      it = old_versions_.erase(it);
+    }
+  }
+  std::vector<std::string> children;
+  if (!env_->GetChildren(dbname_, &children).ok()) return;  // retried at the next sweep
+  for (const std::string& name : children) {
+    uint64_t number;
+    FileType type;
+    if (!ParseFileName(name, &number, &type)) continue;
+    bool keep = true;
+    switch (type) {
+      case FileType::kWal:
+        keep = number >= versions_->log_number() || number == mem_log_number_;
+        for (const auto& m : imm_) keep = keep || number == m.log_number;
+        break;
+      case FileType::kTable:
+        keep = live.count(number) > 0;
+        break;
+      case FileType::kManifest:
+        keep = number >= versions_->manifest_file_number();
+        break;
+      case FileType::kTempCurrent:
+        keep = false;
+        break;
+      default:
+        keep = true;
+    }
+    if (keep) continue;
+    if (type == FileType::kTable) {
+      table_cache_->Evict(number);
+      tombstones_.EraseTable(number);
+    }
+    // A failed removal only leaves a file for the next sweep.
+    (void)env_->RemoveFile(dbname_ + "/" + name);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Reads
+
+SequenceNumber DBImpl::ReadSequence(const ReadOptions& options) const {
+  if (options.snapshot != nullptr) return options.snapshot->sequence();
+  return versions_->LastSequence();  // an atomic: no mutex on the read path
+}
+
+Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string* value) {
+  MMDB_RETURN_IF_ERROR(CheckOpen());
+  const uint64_t start = stats_ != nullptr ? env_->NowMicros() : 0;
+  const SequenceNumber seq = ReadSequence(options);  // before the SuperVersion: see db_impl.h
+  std::shared_ptr<const SuperVersion> sv = GetSuperVersion();
+  ReadContext ctx{table_cache_.get(), &tombstones_, stats_.get(), options_.prefix_length};
+  Status s = PointLookup(ctx, *sv, options, key, seq, value);
+  if (stats_ != nullptr) {
+    stats_->RecordTick(kKeysRead);
+    if (s.ok()) {
+      stats_->RecordTick(kKeysFound);
+      stats_->RecordTick(kBytesRead, value->size());
+    }
+    stats_->MeasureTime(kGetMicros, env_->NowMicros() - start);
+  }
+  return s;
+}
+
+std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
+  return NewIteratorImpl(options, std::nullopt);
+}
+
+std::unique_ptr<Iterator> DBImpl::NewPrefixIterator(const ReadOptions& options,
+                                                    std::string_view prefix) {
+  return NewIteratorImpl(options, std::string(prefix));
+}
+
+std::unique_ptr<Iterator> DBImpl::NewIteratorImpl(const ReadOptions& options,
+                                                  std::optional<std::string> prefix) {
+  Status open = CheckOpen();
+  if (!open.ok()) {
+    return NewDBIterator(NewEmptyInternalIterator(open), DBIterOptions());
+  }
+  InternalIteratorSpec spec;
+  spec.lower_bound = options.iterate_lower_bound;
+  spec.upper_bound = options.iterate_upper_bound;
+  spec.fill_cache = options.fill_cache;
+  spec.verify_checksums = options.verify_checksums;
+  if (prefix) {
+    // Bounds = [prefix, successor(prefix)) intersected with the caller's.
+    if (!spec.lower_bound || *spec.lower_bound < *prefix) spec.lower_bound = *prefix;
+    std::optional<std::string> succ = PrefixSuccessor(*prefix);
+    if (succ && (!spec.upper_bound || *succ < *spec.upper_bound)) spec.upper_bound = succ;
+    if (options_.prefix_length > 0 && prefix->size() >= options_.prefix_length) {
+      spec.prefix = prefix->substr(0, options_.prefix_length);
+    }
+  }
+  const SequenceNumber seq = ReadSequence(options);
+  std::shared_ptr<const SuperVersion> sv = GetSuperVersion();
+  ReadContext ctx{table_cache_.get(), &tombstones_, stats_.get(), options_.prefix_length};
+  DBIterOptions dopts;
+  dopts.sequence = seq;
+  dopts.lower_bound = spec.lower_bound;
+  dopts.upper_bound = spec.upper_bound;
+  auto merged = NewMergedIterator(ctx, *sv, spec, &dopts.tombstones);
+  dopts.pinned_state = sv;
+  return NewDBIterator(std::move(merged), std::move(dopts));
+}
+
+std::shared_ptr<const Snapshot> DBImpl::GetSnapshot() {
+  MutexLock l(&mu_);
+  return snapshots_->Create(versions_->LastSequence());
+}
+
+// ---------------------------------------------------------------------------
+// Lazy delete: the registry lives here; compaction (issue #4) consumes it.
+
+void DBImpl::LazyDelete(std::string_view key) {
+  MutexLock l(&dead_mu_);
+  dead_keys_.emplace(key);
+}
+
+void DBImpl::LazyDeleteBatch(const std::vector<std::string>& keys) {
+  MutexLock l(&dead_mu_);
+  for (const std::string& k : keys) dead_keys_.insert(k);
+}
+
+size_t DBImpl::DeadKeyCount() const {
+  MutexLock l(&dead_mu_);
+  return dead_keys_.size();
+}
+
+void DBImpl::ClearDeadKeys() {
+  MutexLock l(&dead_mu_);
+  dead_keys_.clear();
+}
+
+// ---------------------------------------------------------------------------
+// Close
+
+Status DBImpl::Close() {
+  if (closed_.load(std::memory_order_acquire)) return Status::OK();
+  Status result;
+  if (opened_.load(std::memory_order_acquire)) {
+    // Flush the memtable so that the next Open replays nothing.
+    bool has_data;
+    {
+      MutexLock l(&mu_);
+      has_data = !mem_->empty() || !imm_.empty();
+    }
+    if (has_data) result = Flush();
+  }
+  closed_.store(true, std::memory_order_release);
+  // Queue a control write: it returns once every writer ahead of it is done.
+  WriteThread::Writer barrier(nullptr, false, false);
+  if (write_thread_.JoinAndWait(&barrier)) {
+    std::vector<WriteThread::Writer*> group{&barrier};
+    write_thread_.ExitAsLeader(group, Status::OK());
+  }
+  {
+    MutexLock l(&mu_);
+    shutting_down_ = true;
+    bg_cv_.SignalAll();
+  }
+  if (flush_thread_.joinable()) flush_thread_.join();
+  if (wal_ != nullptr) {
+    Status s = wal_->Sync();
+    if (s.ok()) s = wal_->Close();
+    if (result.ok()) result = s;
+    wal_.reset();
+  }
+  {
+    MutexLock l(&mu_);
+    if (result.ok() && !bg_error_.ok()) result = bg_error_;
+  }
+  super_version_.store(nullptr);
+  table_cache_.reset();
+  lock_.reset();
+  return result;
+}
+
+// ---------------------------------------------------------------------------
+
+Status DestroyDB(const std::string& path, const Options& options) {
+  std::shared_ptr<Env> env = options.env != nullptr ? options.env : Env::Default();
+  std::vector<std::string> children;
+  Status s = env->GetChildren(path, &children);
+  if (!s.ok()) return s.IsNotFound() ? Status::OK() : s;  // nothing to destroy
+  std::unique_ptr<FileLock> lock;
+  MMDB_RETURN_IF_ERROR(env->LockFile(LockFileName(path), &lock));
+  Status result;
+  for (const std::string& name : children) {
+    uint64_t number;
+    FileType type;
+    if (!ParseFileName(name, &number, &type) || type == FileType::kLock) continue;
+    Status d = env->RemoveFile(path + "/" + name);
+    if (result.ok() && !d.ok()) result = d;
+  }
+  lock.reset();
+  (void)env->RemoveFile(LockFileName(path));  // may already be gone
+  (void)env->RemoveDir(path);                 // fails (harmlessly) if foreign files remain
+  return result;
+}
+
+}  // namespace mmdb

@@ -1,0 +1,144 @@
+// DBImpl: the DB of include/mmdb/db.h. It owns the parts and orders their
+// work; the work itself lives in WriteThread (group commit), WalRecovery
+// (replay), BuildTable (flush), read_path (Get / iterators) and
+// DBProperties.
+//
+// Concurrency:
+//   - mu_ (the DB mutex) guards the memtable list, the VersionSet, the
+//     background-work state and bg_error_. File I/O of a flush runs without
+//     it; a memtable switch (which creates a WAL) runs under it.
+//   - The write leader (WriteThread) is the only thread that appends to the
+//     WAL and inserts into the active memtable, so neither needs mu_.
+//   - Readers take no mutex: they read the last sequence (an atomic in the
+//     VersionSet) and then load the published SuperVersion (an atomic
+//     shared_ptr), in that order, so that everything at or below the
+//     sequence is reachable from the SuperVersion.
+//   - One background thread flushes immutable memtables, oldest first.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <list>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_set>
+
+#include <mmdb/db.h>
+#include <mmdb/env.h>
+#include <mmdb/statistics.h>
+
+#include "cache/block_cache.h"
+#include "db/snapshot_list.h"
+#include "db/super_version.h"
+#include "db/tombstone_cache.h"
+#include "db/write_thread.h"
+#include "manifest/version_set.h"
+#include "sst/table_cache.h"
+#include "util/mutex.h"
+#include "wal/writer.h"
+
+namespace mmdb {
+
+class DBImpl final : public DB {
+ public:
+  DBImpl(const Options& options, std::string dbname);
+  ~DBImpl() override;
+
+  // Locks the directory, recovers (or creates) the DB and starts background
+  // work. Called once, by DB::Open.
+  Status Open();
+
+  Status Put(const WriteOptions& options, std::string_view key, std::string_view value) override;
+  Status Delete(const WriteOptions& options, std::string_view key) override;
+  Status DeleteRange(const WriteOptions& options, std::string_view begin,
+                     std::string_view end) override;
+  Status Write(const WriteOptions& options, WriteBatch* batch) override;
+  Status Get(const ReadOptions& options, std::string_view key, std::string* value) override;
+  std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) override;
+  std::unique_ptr<Iterator> NewPrefixIterator(const ReadOptions& options,
+                                              std::string_view prefix) override;
+  std::shared_ptr<const Snapshot> GetSnapshot() override;
+  Status Flush() override;
+  Status CompactRange(std::optional<std::string_view> begin,
+                      std::optional<std::string_view> end) override;
+  bool GetProperty(std::string_view name, std::string* value) override;
+  void LazyDelete(std::string_view key) override;
+  void LazyDeleteBatch(const std::vector<std::string>& keys) override;
+  size_t DeadKeyCount() const override;
+  void ClearDeadKeys() override;
+  Status Close() override;
+
+ private:
+  friend class DBProperties;
+
+  struct ImmutableMemTable {
+    std::shared_ptr<MemTable> mem;
+    uint64_t log_number;  // the WAL holding its writes
+  };
+
+  // Write path.
+  Status WriteImpl(const WriteOptions& options, WriteBatch* batch);
+  Status CheckBatch(const WriteBatch& batch) const;
+  Status MakeRoomForWrite(bool force) REQUIRES(mu_);
+  Status SwitchMemTable() REQUIRES(mu_);
+
+  // Background flush.
+  void FlushLoop();
+  Status FlushOldestImmutable() REQUIRES(mu_);
+  Status WaitForFlush() REQUIRES(mu_);
+  void RecordBackgroundError(const Status& s) REQUIRES(mu_);
+
+  // Versions and files.
+  void InstallSuperVersion() REQUIRES(mu_);
+  std::shared_ptr<const SuperVersion> GetSuperVersion() const;
+  void DeleteObsoleteFiles() REQUIRES(mu_);
+  SequenceNumber ReadSequence(const ReadOptions& options) const;
+  Status CheckOpen() const;
+
+  std::unique_ptr<Iterator> NewIteratorImpl(const ReadOptions& options,
+                                            std::optional<std::string> prefix);
+
+  const Options options_;
+  const std::string dbname_;
+  const std::shared_ptr<Env> env_;
+  const std::shared_ptr<Statistics> stats_;  // may be null
+  std::shared_ptr<BlockCache> block_cache_;
+  uint64_t cache_id_ = 0;
+  std::unique_ptr<TableCache> table_cache_;
+  const std::shared_ptr<SnapshotList> snapshots_;
+  TombstoneCache tombstones_;
+  WriteThread write_thread_;
+  std::unique_ptr<FileLock> lock_;
+
+  // The WAL of the active memtable. Appended to only by the write leader;
+  // replaced (memtable switch) by the leader while holding mu_.
+  std::unique_ptr<wal::Writer> wal_;
+
+  mutable Mutex mu_;
+  CondVar bg_cv_;  // signalled when a flush ends, on background errors and at shutdown
+  // Set once in Open. Its methods other than LastSequence() need mu_.
+  std::unique_ptr<VersionSet> versions_;
+  std::shared_ptr<MemTable> mem_ GUARDED_BY(mu_);
+  uint64_t mem_log_number_ GUARDED_BY(mu_) = 0;
+  std::deque<ImmutableMemTable> imm_ GUARDED_BY(mu_);  // newest first
+  bool flush_running_ GUARDED_BY(mu_) = false;
+  bool shutting_down_ GUARDED_BY(mu_) = false;
+  Status bg_error_ GUARDED_BY(mu_);
+  uint64_t bg_error_count_ GUARDED_BY(mu_) = 0;
+  std::set<uint64_t> pending_outputs_ GUARDED_BY(mu_);  // files being written
+  std::list<std::weak_ptr<const Version>> old_versions_ GUARDED_BY(mu_);
+  uint64_t num_flushes_ GUARDED_BY(mu_) = 0;
+  uint64_t flush_bytes_ GUARDED_BY(mu_) = 0;
+
+  std::atomic<bool> closed_{false};
+  std::atomic<bool> opened_{false};
+  std::thread flush_thread_;
+  std::atomic<std::shared_ptr<const SuperVersion>> super_version_;
+
+  mutable Mutex dead_mu_;  // guards dead_keys_
+  std::unordered_set<std::string> dead_keys_ GUARDED_BY(dead_mu_);
+};
+
+}  // namespace mmdb

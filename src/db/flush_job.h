@@ -1,0 +1,27 @@
+// BuildTable: writes the entries of a memtable (its point entries and its
+// range tombstones, two sorted streams) into one new SST, streaming (memory
+// O(block)), and describes it as a FileMetaData for the MANIFEST.
+//
+// The file is synced before this returns; the caller syncs the directory
+// before the VersionEdit that adds the file is logged.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <mmdb/env.h>
+
+#include "manifest/version_edit.h"
+#include "sst/table_builder.h"
+#include "types/internal_iterator.h"
+
+namespace mmdb {
+
+// On success *meta describes the file; meta->file_size == 0 means there was
+// nothing to write and no file was left behind. On failure the partial file
+// is removed.
+Status BuildTable(Env* env, const std::string& dbname, const TableBuilderOptions& options,
+                  uint64_t file_number, InternalIterator* points, InternalIterator* tombstones,
+                  FileMetaData* meta);
+
+}  // namespace mmdb

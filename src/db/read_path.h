@@ -1,0 +1,57 @@
+// The read path over one SuperVersion: point lookups and the merged
+// internal iterator behind DB iterators.
+//
+// Point lookup order: active memtable, immutable memtables (newest first),
+// L0 files (newest first; key-range check + bloom), then one file per L1+
+// level (binary search by key range). The first source holding a version of
+// the key at or below the read sequence answers, unless a range tombstone
+// newer than that version covers the key.
+//
+// Thread safety: the functions only read the SuperVersion and the caches,
+// which are thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <mmdb/options.h>
+#include <mmdb/statistics.h>
+
+#include "db/super_version.h"
+#include "db/tombstone_cache.h"
+#include "iterator/range_tombstones.h"
+#include "sst/table_cache.h"
+#include "types/internal_iterator.h"
+#include "types/internal_key.h"
+
+namespace mmdb {
+
+struct ReadContext {
+  TableCache* table_cache = nullptr;
+  TombstoneCache* tombstones = nullptr;
+  Statistics* stats = nullptr;  // may be null
+  size_t prefix_length = 0;     // Options::prefix_length
+};
+
+// Get: OK with *value, NotFound, or an error met on the way (Corruption, IO).
+Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOptions& options,
+                   std::string_view user_key, SequenceNumber read_seq, std::string* value);
+
+struct InternalIteratorSpec {
+  std::optional<std::string> lower_bound;  // inclusive user key
+  std::optional<std::string> upper_bound;  // exclusive user key
+  // When set, files whose prefix bloom excludes this prefix are skipped.
+  std::optional<std::string> prefix;
+  bool fill_cache = true;
+  bool verify_checksums = true;
+};
+
+// The merge of every source of `sv` whose key range may meet the bounds, and
+// the range tombstones of those sources. Errors opening files surface through
+// the iterator's status().
+std::unique_ptr<InternalIterator> NewMergedIterator(const ReadContext& ctx, const SuperVersion& sv,
+                                                    const InternalIteratorSpec& spec,
+                                                    RangeTombstoneView* tombstones);
+
+}  // namespace mmdb

@@ -1,0 +1,106 @@
+#include "db/recovery.h"
+
+#include "db/flush_job.h"
+#include "manifest/filename.h"
+#include "manifest/version_set.h"
+#include "memtable/memtable.h"
+#include "memtable/memtable_inserter.h"
+#include "types/write_batch_internal.h"
+#include "wal/reader.h"
+
+namespace mmdb {
+
+WalRecovery::WalRecovery(Env* env, std::string dbname, const Options& options,
+                         TableBuilderOptions l0_options, VersionSet* versions)
+    : env_(env),
+      dbname_(std::move(dbname)),
+      options_(options),
+      l0_options_(l0_options),
+      versions_(versions) {}
+
+Status WalRecovery::Replay(const std::vector<uint64_t>& wal_numbers, VersionEdit* edit,
+                           SequenceNumber* max_sequence) {
+  mem_ = std::make_shared<MemTable>();
+  uint64_t torn_wal = 0;  // the WAL that ended in a torn tail, if any
+  for (uint64_t number : wal_numbers) {
+    bool had_records = false;
+    bool torn = false;
+    MMDB_RETURN_IF_ERROR(ReplayOne(number, &had_records, &torn, edit, max_sequence));
+    if (had_records && torn_wal != 0) {
+      return Status::Corruption(WalFileName(dbname_, torn_wal) +
+                                ": damaged tail in a WAL that is not the newest");
+    }
+    if (torn) torn_wal = number;
+    ++stats_.wals_replayed;
+  }
+  if (!mem_->empty()) MMDB_RETURN_IF_ERROR(FlushMemTable(edit));
+  mem_.reset();
+  return Status::OK();
+}
+
+Status WalRecovery::ReplayOne(uint64_t number, bool* had_records, bool* torn, VersionEdit* edit,
+                              SequenceNumber* max_sequence) {
+  const std::string path = WalFileName(dbname_, number);
+  std::unique_ptr<SequentialFile> file;
+  MMDB_RETURN_IF_ERROR(env_->NewSequentialFile(path, &file));
+  wal::Reader reader(std::move(file), /*reporter=*/nullptr, /*verify_checksums=*/true);
+  std::string scratch;
+  std::string_view record;
+  WriteBatch batch;
+  while (reader.ReadRecord(&record, &scratch)) {
+    Status s;
+    if (record.size() < WriteBatchInternal::kHeaderSize) {
+      s = Status::Corruption("record shorter than a batch header");
+    } else {
+      WriteBatchInternal::SetContents(&batch, record);
+      s = InsertBatchInto(batch, mem_.get());
+    }
+    if (!s.ok()) {
+      s = s.WithContext(path + " record ending at offset " +
+                        std::to_string(reader.last_record_end_offset()));
+      if (options_.paranoid_checks) return s;
+      ++stats_.skipped_corrupt;
+      continue;
+    }
+    *had_records = true;
+    ++stats_.records;
+    const SequenceNumber last =
+        WriteBatchInternal::Sequence(batch) + WriteBatchInternal::Count(batch);
+    if (WriteBatchInternal::Count(batch) > 0 && last - 1 > *max_sequence) *max_sequence = last - 1;
+    if (mem_->ApproximateMemoryUsage() > options_.write_buffer_size) {
+      MMDB_RETURN_IF_ERROR(FlushMemTable(edit));
+    }
+  }
+  switch (reader.end_state()) {
+    case wal::Reader::EndState::kEof:
+      return Status::OK();
+    case wal::Reader::EndState::kTornTail:
+      *torn = true;
+      stats_.torn_tail_offset = reader.bad_offset();
+      return Status::OK();
+    case wal::Reader::EndState::kIOError:
+      return reader.status().WithContext(path);
+    case wal::Reader::EndState::kCorruption:
+    default:
+      if (options_.paranoid_checks) return reader.status().WithContext(path);
+      ++stats_.skipped_corrupt;
+      return Status::OK();
+  }
+}
+
+Status WalRecovery::FlushMemTable(VersionEdit* edit) {
+  FileMetaData meta;
+  const uint64_t number = versions_->NewFileNumber();
+  auto points = mem_->NewIterator();
+  auto tombstones = mem_->NewRangeTombstoneIterator();
+  MMDB_RETURN_IF_ERROR(
+      BuildTable(env_, dbname_, l0_options_, number, points.get(), tombstones.get(), &meta));
+  if (meta.file_size > 0) {
+    edit->AddFile(0, meta);
+    ++stats_.tables_written;
+  }
+  mem_ = std::make_shared<MemTable>();
+  return Status::OK();
+}
+
+}  // namespace mmdb

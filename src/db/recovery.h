@@ -1,0 +1,67 @@
+// WalRecovery: replays the WALs of a DB being opened.
+//
+// Every WAL numbered >= the MANIFEST's log number is replayed in order into
+// memtables; a memtable that fills up, and the last one, are written to L0
+// SSTs recorded in a VersionEdit, so that after Open every recovered write
+// lives in an SST and the DB starts on a fresh, empty WAL.
+//
+// Damage rules (FORMAT.md "Recovery"): a torn tail — a partial last record,
+// followed only by zeros or the end of the file — is what a crash leaves and
+// is dropped silently, but only in the newest WAL that has records. Any other
+// damage is Corruption when paranoid_checks is on; with it off, the rest of
+// that WAL is skipped and counted.
+//
+// Thread safety: used by Open only, single-threaded.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <mmdb/env.h>
+#include <mmdb/options.h>
+#include <mmdb/snapshot.h>
+
+#include "manifest/version_edit.h"
+#include "sst/table_builder.h"
+
+namespace mmdb {
+
+class VersionSet;
+
+struct RecoveryStats {
+  uint64_t wals_replayed = 0;
+  uint64_t records = 0;
+  uint64_t torn_tail_offset = 0;  // where the dropped tail of the newest WAL began
+  uint64_t skipped_corrupt = 0;   // records lost to damage (paranoid_checks off)
+  uint64_t tables_written = 0;
+};
+
+class WalRecovery {
+ public:
+  WalRecovery(Env* env, std::string dbname, const Options& options, TableBuilderOptions l0_options,
+              VersionSet* versions);
+
+  // Replays `wal_numbers` (ascending). New L0 files are added to *edit (file
+  // numbers come from the VersionSet); *max_sequence is raised to the
+  // largest sequence replayed.
+  Status Replay(const std::vector<uint64_t>& wal_numbers, VersionEdit* edit,
+                SequenceNumber* max_sequence);
+
+  const RecoveryStats& stats() const { return stats_; }
+
+ private:
+  Status ReplayOne(uint64_t number, bool* had_records, bool* torn, VersionEdit* edit,
+                   SequenceNumber* max_sequence);
+  Status FlushMemTable(VersionEdit* edit);
+
+  Env* const env_;
+  const std::string dbname_;
+  const Options& options_;
+  const TableBuilderOptions l0_options_;
+  VersionSet* const versions_;
+  std::shared_ptr<class MemTable> mem_;
+  RecoveryStats stats_;
+};
+
+}  // namespace mmdb

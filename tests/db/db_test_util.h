@@ -1,0 +1,52 @@
+// Helpers shared by the DB tests.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <mmdb/db.h>
+
+#include "util/test_util.h"
+
+namespace mmdb::test {
+
+// Small buffers so tests exercise flushes and many blocks.
+inline Options TinyOptions() {
+  Options o;
+  o.write_buffer_size = 64 << 10;
+  o.block_size = 1024;
+  o.block_cache_capacity = 1 << 20;
+  return o;
+}
+
+inline std::string Get(DB* db, std::string_view key, const Snapshot* snap = nullptr) {
+  ReadOptions ro;
+  ro.snapshot = snap;
+  std::string v;
+  Status s = db->Get(ro, key, &v);
+  if (s.IsNotFound()) return "NOT_FOUND";
+  if (!s.ok()) return "ERROR: " + s.ToString();
+  return v;
+}
+
+inline std::map<std::string, std::string> Scan(DB* db, const ReadOptions& ro = ReadOptions()) {
+  std::map<std::string, std::string> out;
+  auto it = db->NewIterator(ro);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) out[std::string(it->key())] = it->value();
+  EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+  return out;
+}
+
+// Copies every file of `src` to `dst` as it is now: what a process crash
+// (not a power loss) of an open DB leaves on disk.
+inline void CopyDir(const std::string& src, const std::string& dst) {
+  std::filesystem::remove_all(dst);
+  std::filesystem::create_directories(dst);
+  for (const auto& e : std::filesystem::directory_iterator(src)) {
+    std::filesystem::copy_file(e.path(), std::filesystem::path(dst) / e.path().filename());
+  }
+}
+
+}  // namespace mmdb::test
