@@ -38,7 +38,7 @@ Version::FileList Version::OverlappingFiles(int level, std::optional<std::string
   FileList out;
   const FileList& files = levels_[level];
   auto overlaps = [&](const FileMetaData& f) {
-    if (begin && CompareUserKey(ExtractUserKey(f.largest), *begin) < 0) return false;
+    if (begin && CompareUserKey(EffectiveLargestUserKey(f), *begin) < 0) return false;
     if (end && CompareUserKey(ExtractUserKey(f.smallest), *end) > 0) return false;
     return true;
   };
@@ -46,7 +46,7 @@ Version::FileList Version::OverlappingFiles(int level, std::optional<std::string
   if (level > 0 && begin) {
     // Sorted and disjoint: skip every file that ends before `begin`.
     auto it = std::partition_point(files.begin(), files.end(), [&](const auto& f) {
-      return CompareUserKey(ExtractUserKey(f->largest), *begin) < 0;
+      return CompareUserKey(EffectiveLargestUserKey(*f), *begin) < 0;
     });
     i = static_cast<size_t>(it - files.begin());
   }

@@ -19,6 +19,8 @@
 
 #include <mmdb/status.h>
 
+#include "types/internal_key.h"
+
 namespace mmdb {
 
 // One SST file in a Version. Shared (std::shared_ptr) by every Version that
@@ -37,7 +39,24 @@ struct FileMetaData {
   // Table statistics when known (0 when not loaded).
   uint64_t num_entries = 0;
   uint64_t num_deletions = 0;
+  // The largest end (exclusive user key) of the file's range tombstones, or
+  // empty when it has none. A tombstone may reach past `largest` (which only
+  // counts tombstone begins, as the format defines it), so overlap decisions
+  // use EffectiveLargestUserKey. Filled by the DB whenever a file with range
+  // deletions enters a Version.
+  std::string range_del_end;
 };
+
+// The largest user key the file can affect: its largest key, or the end of
+// its furthest-reaching range tombstone (treated as inclusive, which only
+// ever widens an overlap).
+inline std::string_view EffectiveLargestUserKey(const FileMetaData& f) {
+  std::string_view largest = ExtractUserKey(f.largest);
+  if (!f.range_del_end.empty() && CompareUserKey(f.range_del_end, largest) > 0) {
+    return f.range_del_end;
+  }
+  return largest;
+}
 
 class VersionEdit {
  public:

@@ -1,0 +1,86 @@
+// LeveledPicker: decides which compaction runs next in a leveled LSM tree
+// (the rule and its reasons are in docs/compaction.md, "## Picking").
+//
+//   - Level targets: L1 holds max_bytes_for_level_base bytes, each deeper
+//     level max_bytes_for_level_multiplier times more.
+//   - Scores: L0 = files / l0_compaction_trigger; L1+ = bytes / target
+//     (files being compacted do not count). The highest score >= 1 goes first.
+//   - Within L1+ a per-level round-robin pointer (the largest user key of
+//     the previous pick) walks the key space so every range is rewritten in
+//     turn.
+//   - With no level over target, files dense with deletions, or holding range
+//     tombstones over older data, are compacted ("deletion-triggered").
+//
+// Owner: the DB, one per column of levels. Thread safety: not thread-safe;
+// the DB calls it under its mutex (which also guards being_compacted, which
+// the picker only reads).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <mmdb/options.h>
+
+#include "compaction/compaction.h"
+#include "manifest/version.h"
+
+namespace mmdb {
+
+class LeveledPicker {
+ public:
+  explicit LeveledPicker(const Options& options);
+
+  // The most urgent compaction, or null when nothing needs one. Never picks
+  // a file with being_compacted set. Output level is level + 1, except for a
+  // deletion-triggered compaction of the last level (in place).
+  std::unique_ptr<Compaction> Pick(const Version& v);
+
+  // For CompactRange: the files of `level` overlapping the inclusive
+  // user-key range [begin, end] (nullopt = unbounded; at L0 widened until no
+  // other L0 file overlaps) plus what they overlap in level + 1. At the last
+  // level (num_levels - 1) output_level == level. Null when nothing overlaps
+  // or an input is being compacted. REQUIRES: 0 <= level < v.num_levels().
+  std::unique_ptr<Compaction> PickRange(const Version& v, int level,
+                                        std::optional<std::string_view> begin,
+                                        std::optional<std::string_view> end);
+
+  // One score per level; >= 1 means the level needs compaction. The last
+  // level is never compacted by size: its score is always 0.
+  std::vector<double> Scores(const Version& v) const;
+
+  // Target bytes of `level`: max_bytes_for_level_base for L1 (and L0, which
+  // is scored by file count instead), times the multiplier per level below.
+  uint64_t MaxBytesForLevel(int level) const;
+
+ private:
+  using FileList = Compaction::FileList;
+
+  std::unique_ptr<Compaction> PickL0(const Version& v, double score);
+  std::unique_ptr<Compaction> PickRoundRobin(const Version& v, int level, double score);
+  std::unique_ptr<Compaction> PickDeletionTriggered(const Version& v);
+  // Builds the Compaction: grandparents, bottommost flag, target size.
+  std::unique_ptr<Compaction> Make(const Version& v, int level, int output_level,
+                                   FileList level_inputs, FileList output_inputs,
+                                   std::string reason) const;
+  // True when `file` (of `level`) has point or range data that deletions
+  // could remove below it: some deeper level overlaps it.
+  bool HasOverlapBelow(const Version& v, int level, const FileMetaData& file) const;
+
+  const int num_levels_;
+  const int l0_compaction_trigger_;
+  const uint64_t target_file_size_base_;
+  const uint64_t max_bytes_for_level_base_;
+  const double max_bytes_for_level_multiplier_;
+  // Per level: the largest user key of the last round-robin pick there.
+  std::vector<std::optional<std::string>> next_key_after_;
+  // Cleared by an in-place (last-level) deletion-triggered pick and set again
+  // by the next size-triggered pick, so that a last-level file whose
+  // deletions a snapshot keeps alive is not rewritten over and over.
+  bool allow_in_place_ = true;
+};
+
+}  // namespace mmdb
