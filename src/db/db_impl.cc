@@ -21,16 +21,6 @@ Options SanitizeOptions(const Options& in) {
   return o;
 }
 
-TableBuilderOptions TableOptionsForLevel(const Options& o, int level) {
-  TableBuilderOptions t;
-  t.block_size = o.block_size;
-  t.block_restart_interval = o.block_restart_interval;
-  t.bloom_bits_per_key = o.bloom_bits_per_key;
-  t.prefix_length = o.prefix_length;
-  t.compression = o.CompressionForLevel(level);
-  return t;
-}
-
 // The smallest key greater than every key starting with `prefix`, or nullopt
 // when there is none (the prefix is all 0xff bytes).
 std::optional<std::string> PrefixSuccessor(std::string_view prefix) {
@@ -49,7 +39,8 @@ DBImpl::DBImpl(const Options& options, std::string dbname)
       env_(options_.env),
       stats_(options_.statistics),
       snapshots_(std::make_shared<SnapshotList>()),
-      bg_cv_(&mu_) {}
+      bg_cv_(&mu_),
+      picker_(options_) {}
 
 DBImpl::~DBImpl() {
   // The destructor has no one to report to; Close() is where errors are seen.
@@ -75,6 +66,9 @@ Status DBImpl::Open() {
     return Status::InvalidArgument("options.block_cache was not made by NewBlockCache");
   }
   cache_id_ = block_cache_->NewId();
+  if (options_.rate_limit_bytes_per_sec > 0) {
+    rate_limiter_ = std::make_unique<RateLimiter>(options_.rate_limit_bytes_per_sec, env_.get());
+  }
   TableReaderOptions topts;
   topts.block_cache = block_cache_.get();
   topts.cache_id = cache_id_;
@@ -128,9 +122,16 @@ Status DBImpl::Open() {
 
   mem_ = std::make_shared<MemTable>();
   mem_log_number_ = log_number;
+  // How far each file's range tombstones reach (not stored in the MANIFEST).
+  const std::shared_ptr<const Version> current = versions_->current();
+  for (int level = 0; level < current->num_levels(); ++level) {
+    for (const auto& f : current->files(level)) FillRangeDelEnd(f.get());
+  }
   InstallSuperVersion();
   DeleteObsoleteFiles();
-  flush_thread_ = std::thread([this] { FlushLoop(); });
+  for (int i = 0; i < options_.max_background_compactions; ++i) {
+    bg_threads_.emplace_back([this] { BackgroundLoop(); });
+  }
   opened_ = true;
   return Status::OK();
 }
@@ -217,7 +218,7 @@ Status DBImpl::WriteImpl(const WriteOptions& options, WriteBatch* batch) {
     if (closed_.load(std::memory_order_acquire) || shutting_down_) {
       s = Status::Aborted("DB is closing");
     } else {
-      s = MakeRoomForWrite(/*force=*/batch == nullptr);
+      s = MakeRoomForWrite(/*force=*/batch == nullptr, options.no_slowdown);
     }
     seq = versions_->LastSequence() + 1;
     mem = mem_;
@@ -271,6 +272,9 @@ Status DBImpl::WriteImpl(const WriteOptions& options, WriteBatch* batch) {
       // finds every entry at or below it in the memtable.
       MutexLock l(&mu_);
       versions_->SetLastSequence(seq + count - 1);
+      for (WriteThread::Writer* member : group) {
+        user_bytes_written_ += member->batch->ApproximateSize();
+      }
     }
     if (stats_ != nullptr) {
       stats_->RecordTick(kWriteGroups);
@@ -286,16 +290,42 @@ Status DBImpl::WriteImpl(const WriteOptions& options, WriteBatch* batch) {
   return s;
 }
 
-Status DBImpl::MakeRoomForWrite(bool force) {
+// Backpressure: at l0_slowdown_writes_trigger L0 files each write group is
+// delayed once (longer the further past the trigger); at
+// l0_stop_writes_trigger, or when every memtable is full, the writer waits
+// for background work. no_slowdown turns both into Busy.
+Status DBImpl::MakeRoomForWrite(bool force, bool no_slowdown) {
+  bool allow_delay = !force;
   while (true) {
     if (!bg_error_.ok()) return bg_error_;
-    if (!force && mem_->ApproximateMemoryUsage() < options_.write_buffer_size) return Status::OK();
+    const int l0 = l0_files_.load(std::memory_order_acquire);
+    if (allow_delay && l0 >= options_.l0_slowdown_writes_trigger &&
+        l0 < options_.l0_stop_writes_trigger) {
+      if (no_slowdown) return Status::Busy("write would be delayed: too many L0 files");
+      const uint64_t over = static_cast<uint64_t>(l0 - options_.l0_slowdown_writes_trigger);
+      const uint64_t delay = std::min<uint64_t>(1000 * (over + 1), 20000);
+      mu_.Unlock();
+      env_->SleepForMicroseconds(delay);
+      mu_.Lock();
+      stall_micros_ += delay;
+      if (stats_ != nullptr) stats_->RecordTick(kStallMicros, delay);
+      allow_delay = false;  // at most one delay per write group
+      continue;
+    }
+    const bool mem_full = mem_->ApproximateMemoryUsage() >= options_.write_buffer_size;
+    if (!force && !mem_full && l0 < options_.l0_stop_writes_trigger) return Status::OK();
     if (force && mem_->empty()) return Status::OK();
-    if (imm_.size() + 1 >= static_cast<size_t>(options_.max_write_buffer_number)) {
-      // Every memtable is full: wait for the flush to free one.
+    const bool no_memtable =
+        imm_.size() + 1 >= static_cast<size_t>(options_.max_write_buffer_number);
+    const bool stopped = !force && l0 >= options_.l0_stop_writes_trigger;
+    if (no_memtable || stopped) {
+      if (no_slowdown)
+        return Status::Busy("write would stall: memtables full or too many L0 files");
       const uint64_t start = env_->NowMicros();
       bg_cv_.Wait();
-      if (stats_ != nullptr) stats_->RecordTick(kStallMicros, env_->NowMicros() - start);
+      const uint64_t waited = env_->NowMicros() - start;
+      stall_micros_ += waited;
+      if (stats_ != nullptr) stats_->RecordTick(kStallMicros, waited);
       continue;
     }
     return SwitchMemTable();
@@ -321,6 +351,11 @@ Status DBImpl::SwitchMemTable() {
   imm_.push_front({mem_, mem_log_number_});
   mem_ = std::make_shared<MemTable>();
   mem_log_number_ = log_number;
+  // How far each file's range tombstones reach (not stored in the MANIFEST).
+  const std::shared_ptr<const Version> current = versions_->current();
+  for (int level = 0; level < current->num_levels(); ++level) {
+    for (const auto& f : current->files(level)) FillRangeDelEnd(f.get());
+  }
   InstallSuperVersion();
   bg_cv_.SignalAll();  // wakes the flush thread
   return Status::OK();
@@ -334,81 +369,6 @@ void DBImpl::RecordBackgroundError(const Status& s) {
 }
 
 // ---------------------------------------------------------------------------
-// Flush
-
-void DBImpl::FlushLoop() {
-  MutexLock l(&mu_);
-  while (true) {
-    while (!shutting_down_ && (imm_.empty() || !bg_error_.ok())) bg_cv_.Wait();
-    if (imm_.empty() || !bg_error_.ok()) break;  // shutting down with nothing to do
-    flush_running_ = true;
-    Status s = FlushOldestImmutable();
-    flush_running_ = false;
-    if (!s.ok()) RecordBackgroundError(s);
-    bg_cv_.SignalAll();
-  }
-}
-
-Status DBImpl::FlushOldestImmutable() {
-  const ImmutableMemTable imm = imm_.back();
-  const uint64_t number = versions_->NewFileNumber();
-  pending_outputs_.insert(number);
-  const uint64_t start = env_->NowMicros();
-  FileMetaData meta;
-  Status s;
-  {
-    mu_.Unlock();
-    auto points = imm.mem->NewIterator();
-    auto tombstones = imm.mem->NewRangeTombstoneIterator();
-    s = BuildTable(env_.get(), dbname_, TableOptionsForLevel(options_, 0), number, points.get(),
-                   tombstones.get(), &meta);
-    if (s.ok() && meta.file_size > 0) s = env_->SyncDir(dbname_);
-    mu_.Lock();
-  }
-  if (s.ok()) {
-    VersionEdit edit;
-    if (meta.file_size > 0) edit.AddFile(0, meta);
-    // The WAL of the next memtable is now the oldest one recovery needs.
-    const uint64_t next_log = imm_.size() > 1 ? imm_[imm_.size() - 2].log_number : mem_log_number_;
-    edit.SetLogNumber(next_log);
-    s = versions_->LogAndApply(&edit);
-  }
-  pending_outputs_.erase(number);
-  if (!s.ok()) return s;
-  imm_.pop_back();
-  tombstones_.EraseMemTable(imm.mem.get());
-  ++num_flushes_;
-  flush_bytes_ += meta.file_size;
-  if (stats_ != nullptr) {
-    stats_->RecordTick(kFlushes);
-    stats_->RecordTick(kFlushBytes, meta.file_size);
-    stats_->MeasureTime(kFlushMicros, env_->NowMicros() - start);
-  }
-  InstallSuperVersion();
-  DeleteObsoleteFiles();
-  return Status::OK();
-}
-
-Status DBImpl::WaitForFlush() {
-  while (!imm_.empty() && bg_error_.ok()) bg_cv_.Wait();
-  return bg_error_;
-}
-
-Status DBImpl::Flush() {
-  MMDB_RETURN_IF_ERROR(CheckOpen());
-  // The switch goes through the write queue: only the leader may swap the WAL.
-  MMDB_RETURN_IF_ERROR(WriteImpl(WriteOptions(), nullptr));
-  MutexLock l(&mu_);
-  return WaitForFlush();
-}
-
-Status DBImpl::CompactRange(std::optional<std::string_view> begin,
-                            std::optional<std::string_view> end) {
-  MMDB_RETURN_IF_ERROR(CheckOpen());
-  return Status::NotSupported("CompactRange: leveled compaction is not built yet (issue #4)");
-}
-
-// ---------------------------------------------------------------------------
 // Versions and files
 
 void DBImpl::InstallSuperVersion() {
@@ -417,6 +377,7 @@ void DBImpl::InstallSuperVersion() {
   sv->imm.reserve(imm_.size());
   for (const auto& m : imm_) sv->imm.push_back(m.mem);
   sv->version = versions_->current();
+  l0_files_.store(static_cast<int>(sv->version->NumFiles(0)), std::memory_order_release);
   old_versions_.push_back(sv->version);
   super_version_.store(std::move(sv), std::memory_order_release);
 }
@@ -547,27 +508,15 @@ std::shared_ptr<const Snapshot> DBImpl::GetSnapshot() {
 }
 
 // ---------------------------------------------------------------------------
-// Lazy delete: the registry lives here; compaction (issue #4) consumes it.
+// Lazy delete: registered keys are dropped by bottommost compactions.
 
-void DBImpl::LazyDelete(std::string_view key) {
-  MutexLock l(&dead_mu_);
-  dead_keys_.emplace(key);
-}
+void DBImpl::LazyDelete(std::string_view key) { lazy_deletes_.Add(key); }
 
-void DBImpl::LazyDeleteBatch(const std::vector<std::string>& keys) {
-  MutexLock l(&dead_mu_);
-  for (const std::string& k : keys) dead_keys_.insert(k);
-}
+void DBImpl::LazyDeleteBatch(const std::vector<std::string>& keys) { lazy_deletes_.AddBatch(keys); }
 
-size_t DBImpl::DeadKeyCount() const {
-  MutexLock l(&dead_mu_);
-  return dead_keys_.size();
-}
+size_t DBImpl::DeadKeyCount() const { return lazy_deletes_.size(); }
 
-void DBImpl::ClearDeadKeys() {
-  MutexLock l(&dead_mu_);
-  dead_keys_.clear();
-}
+void DBImpl::ClearDeadKeys() { lazy_deletes_.Clear(); }
 
 // ---------------------------------------------------------------------------
 // Close
@@ -596,7 +545,8 @@ Status DBImpl::Close() {
     shutting_down_ = true;
     bg_cv_.SignalAll();
   }
-  if (flush_thread_.joinable()) flush_thread_.join();
+  for (std::thread& t : bg_threads_) t.join();
+  bg_threads_.clear();
   if (wal_ != nullptr) {
     Status s = wal_->Sync();
     if (s.ok()) s = wal_->Close();

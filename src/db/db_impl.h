@@ -13,7 +13,10 @@
 //     VersionSet) and then load the published SuperVersion (an atomic
 //     shared_ptr), in that order, so that everything at or below the
 //     sequence is reachable from the SuperVersion.
-//   - One background thread flushes immutable memtables, oldest first.
+//   - max_background_compactions threads do background work: a flush of
+//     the oldest immutable memtable first (one at a time), else the most
+//     urgent compaction the LeveledPicker finds. Compactions over disjoint
+//     files run in parallel; inputs are marked being_compacted under mu_.
 #pragma once
 
 #include <atomic>
@@ -30,6 +33,9 @@
 #include <mmdb/statistics.h>
 
 #include "cache/block_cache.h"
+#include "compaction/compaction.h"
+#include "compaction/lazy_delete_set.h"
+#include "compaction/leveled_picker.h"
 #include "db/snapshot_list.h"
 #include "db/super_version.h"
 #include "db/tombstone_cache.h"
@@ -37,6 +43,7 @@
 #include "manifest/version_set.h"
 #include "sst/table_cache.h"
 #include "util/mutex.h"
+#include "util/rate_limiter.h"
 #include "wal/writer.h"
 
 namespace mmdb {
@@ -81,12 +88,19 @@ class DBImpl final : public DB {
   // Write path.
   Status WriteImpl(const WriteOptions& options, WriteBatch* batch);
   Status CheckBatch(const WriteBatch& batch) const;
-  Status MakeRoomForWrite(bool force) REQUIRES(mu_);
+  Status MakeRoomForWrite(bool force, bool no_slowdown) REQUIRES(mu_);
   Status SwitchMemTable() REQUIRES(mu_);
 
-  // Background flush.
-  void FlushLoop();
+  // Background work (db_impl_background.cc).
+  void BackgroundLoop();
   Status FlushOldestImmutable() REQUIRES(mu_);
+  // Runs `c` (trivial move or merge), releasing mu_ during the merge, and
+  // installs the result.
+  Status RunCompaction(Compaction* c) REQUIRES(mu_);
+  Status InstallTrivialMove(const Compaction& c) REQUIRES(mu_);
+  uint64_t NewPendingFileNumber() EXCLUDES(mu_);
+  // Sets f->range_del_end from the file's tombstones (opens the table).
+  void FillRangeDelEnd(FileMetaData* f);
   Status WaitForFlush() REQUIRES(mu_);
   void RecordBackgroundError(const Status& s) REQUIRES(mu_);
 
@@ -131,14 +145,25 @@ class DBImpl final : public DB {
   std::list<std::weak_ptr<const Version>> old_versions_ GUARDED_BY(mu_);
   uint64_t num_flushes_ GUARDED_BY(mu_) = 0;
   uint64_t flush_bytes_ GUARDED_BY(mu_) = 0;
+  LeveledPicker picker_ GUARDED_BY(mu_);
+  int running_compactions_ GUARDED_BY(mu_) = 0;
+  uint64_t num_compactions_ GUARDED_BY(mu_) = 0;
+  uint64_t num_trivial_moves_ GUARDED_BY(mu_) = 0;
+  uint64_t compaction_bytes_read_ GUARDED_BY(mu_) = 0;
+  uint64_t compaction_bytes_written_ GUARDED_BY(mu_) = 0;
+  uint64_t stall_micros_ GUARDED_BY(mu_) = 0;
+  uint64_t user_bytes_written_ GUARDED_BY(mu_) = 0;
+  std::unique_ptr<RateLimiter> rate_limiter_;  // null when unlimited; thread-safe
+  // L0 file count of the current version, for readers of properties and the
+  // write throttle without the mutex. Written under mu_ (release).
+  std::atomic<int> l0_files_{0};
 
   std::atomic<bool> closed_{false};
   std::atomic<bool> opened_{false};
-  std::thread flush_thread_;
+  std::vector<std::thread> bg_threads_;
   std::atomic<std::shared_ptr<const SuperVersion>> super_version_;
 
-  mutable Mutex dead_mu_;  // guards dead_keys_
-  std::unordered_set<std::string> dead_keys_ GUARDED_BY(dead_mu_);
+  LazyDeleteSet lazy_deletes_;  // thread-safe
 };
 
 }  // namespace mmdb

@@ -35,11 +35,14 @@ bool DBProperties::Get(DBImpl* db, std::string_view name, std::string* value) {
     return true;
   }
   if (name == "levelstats") {
-    std::string out = "Level Files Size(MB)\n--------------------\n";
+    std::string out = "Level Files Size(MB) Score\n--------------------------\n";
+    const std::vector<double> scores = db->picker_.Scores(*v);
     for (int i = 0; i < v->num_levels(); ++i) {
+      const double score =
+          static_cast<size_t>(i) < scores.size() ? scores[static_cast<size_t>(i)] : 0.0;
       char line[80];
-      std::snprintf(line, sizeof(line), "%5d %5zu %8.2f\n", i, v->files(i).size(),
-                    static_cast<double>(v->NumLevelBytes(i)) / 1048576.0);
+      std::snprintf(line, sizeof(line), "%5d %5zu %8.2f %5.2f\n", i, v->files(i).size(),
+                    static_cast<double>(v->NumLevelBytes(i)) / 1048576.0, score);
       out += line;
     }
     *value = out;
@@ -93,8 +96,13 @@ bool DBProperties::Get(DBImpl* db, std::string_view name, std::string* value) {
     return true;
   }
   if (name == "compaction-pending") {
-    // Leveled compaction arrives with issue #4; nothing is ever pending yet.
-    *value = "0";
+    bool pending = db->running_compactions_ > 0;
+    for (double score : db->picker_.Scores(*v)) pending = pending || score >= 1;
+    *value = pending ? "1" : "0";
+    return true;
+  }
+  if (name == "num-running-compactions") {
+    *value = std::to_string(db->running_compactions_);
     return true;
   }
   if (name == "num-snapshots") {
@@ -113,6 +121,19 @@ bool DBProperties::Get(DBImpl* db, std::string_view name, std::string* value) {
     std::string out = "** DB Stats **\n";
     out += "Flushes: " + std::to_string(db->num_flushes_) +
            ", flushed bytes: " + std::to_string(db->flush_bytes_) + "\n";
+    out += "Compactions: " + std::to_string(db->num_compactions_) + ", trivial moves " +
+           std::to_string(db->num_trivial_moves_) + ", read " +
+           std::to_string(db->compaction_bytes_read_) + " bytes, written " +
+           std::to_string(db->compaction_bytes_written_) + " bytes, running " +
+           std::to_string(db->running_compactions_) + "\n";
+    const double user = static_cast<double>(db->user_bytes_written_);
+    const double written = static_cast<double>(db->flush_bytes_ + db->compaction_bytes_written_);
+    char wamp[96];
+    std::snprintf(wamp, sizeof(wamp), "Write amplification: %.2f (user %llu bytes)\n",
+                  user > 0 ? written / user : 0.0,
+                  static_cast<unsigned long long>(db->user_bytes_written_));
+    out += wamp;
+    out += "Write stalls: " + std::to_string(db->stall_micros_) + " micros\n";
     out += "Memtables: active " + std::to_string(db->mem_->ApproximateMemoryUsage()) +
            " bytes, immutable " + std::to_string(db->imm_.size()) + "\n";
     out += "Last sequence: " + std::to_string(db->versions_->LastSequence()) + "\n";

@@ -27,14 +27,25 @@ Status AddAll(TableBuilder* builder, InternalIterator* points, InternalIterator*
 
 }  // namespace
 
+TableBuilderOptions TableOptionsForLevel(const Options& o, int level) {
+  TableBuilderOptions t;
+  t.block_size = o.block_size;
+  t.block_restart_interval = o.block_restart_interval;
+  t.bloom_bits_per_key = o.bloom_bits_per_key;
+  t.prefix_length = o.prefix_length;
+  t.compression = o.CompressionForLevel(level);
+  return t;
+}
+
 Status BuildTable(Env* env, const std::string& dbname, const TableBuilderOptions& options,
                   uint64_t file_number, InternalIterator* points, InternalIterator* tombstones,
-                  FileMetaData* meta) {
+                  RateLimiter* rate_limiter, FileMetaData* meta) {
   const std::string path = TableFileName(dbname, file_number);
   meta->number = file_number;
   meta->file_size = 0;
   std::unique_ptr<WritableFile> file;
   MMDB_RETURN_IF_ERROR(env->NewWritableFile(path, &file));
+  file = NewRateLimitedFile(std::move(file), rate_limiter);
   TableBuilder builder(options, file.get());
   Status s = AddAll(&builder, points, tombstones);
   if (s.ok() && builder.NumEntries() == 0) {

@@ -10,18 +10,23 @@
 #include <string>
 
 #include <mmdb/env.h>
+#include <mmdb/options.h>
 
 #include "manifest/version_edit.h"
 #include "sst/table_builder.h"
 #include "types/internal_iterator.h"
+#include "util/rate_limiter.h"
 
 namespace mmdb {
 
+// The table layout for files written at `level` (codec per level).
+TableBuilderOptions TableOptionsForLevel(const Options& options, int level);
+
 // On success *meta describes the file; meta->file_size == 0 means there was
 // nothing to write and no file was left behind. On failure the partial file
-// is removed.
+// is removed. Writes are charged to `rate_limiter` when it is not null.
 Status BuildTable(Env* env, const std::string& dbname, const TableBuilderOptions& options,
                   uint64_t file_number, InternalIterator* points, InternalIterator* tombstones,
-                  FileMetaData* meta);
+                  RateLimiter* rate_limiter, FileMetaData* meta);
 
 }  // namespace mmdb

@@ -93,8 +93,9 @@ Status WalRecovery::FlushMemTable(VersionEdit* edit) {
   const uint64_t number = versions_->NewFileNumber();
   auto points = mem_->NewIterator();
   auto tombstones = mem_->NewRangeTombstoneIterator();
-  MMDB_RETURN_IF_ERROR(
-      BuildTable(env_, dbname_, l0_options_, number, points.get(), tombstones.get(), &meta));
+  MMDB_RETURN_IF_ERROR(BuildTable(env_, dbname_, l0_options_, number, points.get(),
+                                  tombstones.get(),
+                                  /*rate_limiter=*/nullptr, &meta));
   if (meta.file_size > 0) {
     edit->AddFile(0, meta);
     ++stats_.tables_written;
