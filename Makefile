@@ -38,6 +38,13 @@ run: release
 	$(BUILD_REL)/tools/mmdb --db $(RUN_DB) bench --num 200000
 	$(BUILD_REL)/tools/mmdb --db $(RUN_DB) stats
 
+# mmdb_bench: MMDB vs RocksDB vs LevelDB on a quick workload set (docs/benchmarks.md).
+.PHONY: bench-quick
+bench-quick: release
+	$(BUILD_REL)/bench/mmdb_bench --engine=mmdb,rocksdb,leveldb --num=200000 \
+	  --benchmarks=fillrandom,readrandom,readmissing,seekrandom,readseq \
+	  --report=bench/results/REPORT.md
+
 soak: build
 	cd $(BUILD_TEST) && ctest -j $(JOBS) --output-on-failure -L slow
 
