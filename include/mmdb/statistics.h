@@ -42,6 +42,17 @@ enum Ticker : uint32_t {
   kStallMicros,  // time writers waited for backpressure
   kFilesOpened,
   kFilesClosed,
+  // Block cache by block kind (the totals above count every kind).
+  kBlockCacheDataHit,
+  kBlockCacheDataMiss,
+  kBlockCacheIndexHit,
+  kBlockCacheIndexMiss,
+  kBlockCacheFilterHit,
+  kBlockCacheFilterMiss,
+  // Iterators.
+  kIterCreated,
+  kIterEntriesVisited,    // internal entries a DB iterator looked at
+  kIterTombstoneReseeks,  // sources re-sought past a covering range tombstone
   kTickerCount,
 };
 

@@ -73,6 +73,7 @@ Status DBImpl::Open() {
   topts.block_cache = block_cache_.get();
   topts.cache_id = cache_id_;
   topts.verify_checksums = true;
+  topts.statistics = stats_.get();
   table_cache_ = std::make_unique<TableCache>(env_.get(), dbname_, topts, options_.max_open_files);
 
   MutexLock l(&mu_);
@@ -498,7 +499,10 @@ std::unique_ptr<Iterator> DBImpl::NewIteratorImpl(const ReadOptions& options,
   dopts.lower_bound = spec.lower_bound;
   dopts.upper_bound = spec.upper_bound;
   auto merged = NewMergedIterator(ctx, *sv, spec, &dopts.tombstones);
+  dopts.merger = merged.get();
+  dopts.stats = stats_.get();
   dopts.pinned_state = sv;
+  if (stats_ != nullptr) stats_->RecordTick(kIterCreated);
   return NewDBIterator(std::move(merged), std::move(dopts));
 }
 

@@ -28,23 +28,41 @@ bool FileOverlapsBounds(const FileMetaData& f, const InternalIteratorSpec& spec)
   return true;
 }
 
+// True when the file may hold a range tombstone covering user_key.
+bool FileMayCover(const FileMetaData& f, std::string_view user_key) {
+  return f.has_range_deletions && user_key >= ExtractUserKey(f.smallest) &&
+         user_key <= EffectiveLargestUserKey(f);
+}
+
 // Range tombstones of every source that can cover user_key, as the largest
-// covering sequence visible at read_seq.
+// covering sequence visible at read_seq. Only files whose effective key range
+// holds the key are asked: every L0 file, and per deeper level the file found
+// by binary search and its left neighbour (whose tombstones may reach past
+// its largest key; effective ranges within a level do not overlap).
 Result<SequenceNumber> MaxCoveringTombstone(const ReadContext& ctx, const SuperVersion& sv,
-                                            std::string_view user_key, SequenceNumber read_seq) {
+                                            std::string_view user_key, SequenceNumber read_seq,
+                                            std::string_view internal_key) {
   SequenceNumber best = 0;
   auto consider = [&](const std::shared_ptr<const FragmentedRangeTombstones>& list) {
     if (list != nullptr) best = std::max(best, list->MaxCoveringSeq(user_key, read_seq));
   };
   consider(ctx.tombstones->ForMemTable(sv.mem));
   for (const auto& m : sv.imm) consider(ctx.tombstones->ForMemTable(m));
-  for (int level = 0; level < sv.version->num_levels(); ++level) {
-    for (const auto& f : sv.version->files(level)) {
-      if (!f->has_range_deletions || user_key < ExtractUserKey(f->smallest)) continue;
-      auto table = ctx.table_cache->Get(f->number, f->file_size);
-      if (!table.ok()) return std::move(table).status();
-      consider(ctx.tombstones->ForTable(f->number, **table));
-    }
+  auto consider_file = [&](const FileMetaData& f) -> Status {
+    if (!FileMayCover(f, user_key)) return Status::OK();
+    auto table = ctx.table_cache->Get(f.number, f.file_size);
+    if (!table.ok()) return std::move(table).status();
+    consider(ctx.tombstones->ForTable(f.number, **table));
+    return Status::OK();
+  };
+  const Version& v = *sv.version;
+  for (const auto& f : v.files(0)) MMDB_RETURN_IF_ERROR(consider_file(*f));
+  for (int level = 1; level < v.num_levels(); ++level) {
+    const auto& files = v.files(level);
+    if (files.empty()) continue;
+    const size_t i = v.FindFile(level, internal_key);
+    if (i < files.size()) MMDB_RETURN_IF_ERROR(consider_file(*files[i]));
+    if (i > 0) MMDB_RETURN_IF_ERROR(consider_file(*files[i - 1]));
   }
   return best;
 }
@@ -53,9 +71,9 @@ Result<SequenceNumber> MaxCoveringTombstone(const ReadContext& ctx, const SuperV
 
 Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOptions& options,
                    std::string_view user_key, SequenceNumber read_seq, std::string* value) {
-  MMDB_ASSIGN_OR_RETURN(const SequenceNumber tombstone_seq,
-                        MaxCoveringTombstone(ctx, sv, user_key, read_seq));
   const LookupKey lkey(user_key, read_seq);
+  MMDB_ASSIGN_OR_RETURN(const SequenceNumber tombstone_seq,
+                        MaxCoveringTombstone(ctx, sv, user_key, read_seq, lkey.internal_key()));
 
   // Memtables.
   auto from_mem = [&](const MemTable& mem, Status* s) {
@@ -119,19 +137,26 @@ Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOpt
   return Status::NotFound();
 }
 
-std::unique_ptr<InternalIterator> NewMergedIterator(const ReadContext& ctx, const SuperVersion& sv,
-                                                    const InternalIteratorSpec& spec,
-                                                    RangeTombstoneView* tombstones) {
+std::unique_ptr<SourceMergingIterator> NewMergedIterator(const ReadContext& ctx,
+                                                         const SuperVersion& sv,
+                                                         const InternalIteratorSpec& spec,
+                                                         RangeTombstoneView* tombstones) {
+  // Sources in newest-first order; each source's tombstones carry its child
+  // index. A file skipped by its prefix bloom still contributes tombstones,
+  // tagged with the index the next source gets (sharing an index only makes
+  // the re-seek optimisation more conservative).
   std::vector<std::unique_ptr<InternalIterator>> children;
+  tombstones->Add(ctx.tombstones->ForMemTable(sv.mem), children.size());
   children.push_back(sv.mem->NewIterator());
-  tombstones->Add(ctx.tombstones->ForMemTable(sv.mem));
   for (const auto& m : sv.imm) {
+    tombstones->Add(ctx.tombstones->ForMemTable(m), children.size());
     children.push_back(m->NewIterator());
-    tombstones->Add(ctx.tombstones->ForMemTable(m));
   }
 
   auto prefix_excludes = [&](const TableReader& t) {
-    return spec.prefix.has_value() && !t.PrefixMayMatch(*spec.prefix);
+    if (!spec.prefix.has_value()) return false;
+    Tick(ctx.stats, kPrefixBloomChecked);
+    return !t.PrefixMayMatch(*spec.prefix);
   };
   const Version& v = *sv.version;
   for (int level = 0; level < v.num_levels(); ++level) {
@@ -140,22 +165,15 @@ std::unique_ptr<InternalIterator> NewMergedIterator(const ReadContext& ctx, cons
       if (FileOverlapsBounds(*f, spec)) files.push_back(f);
     }
     if (files.empty()) continue;
-    // Tombstones of the files met (they may cover keys of other sources).
-    for (const auto& f : files) {
-      if (!f->has_range_deletions) continue;
-      auto table = ctx.table_cache->Get(f->number, f->file_size);
-      if (!table.ok()) {
-        children.push_back(NewEmptyInternalIterator(std::move(table).status()));
-        continue;
-      }
-      tombstones->Add(ctx.tombstones->ForTable(f->number, **table));
-    }
     if (level == 0) {
       for (const auto& f : files) {
         auto table = ctx.table_cache->Get(f->number, f->file_size);
         if (!table.ok()) {
           children.push_back(NewEmptyInternalIterator(std::move(table).status()));
           continue;
+        }
+        if (f->has_range_deletions) {
+          tombstones->Add(ctx.tombstones->ForTable(f->number, **table), children.size());
         }
         if (prefix_excludes(**table)) {
           Tick(ctx.stats, kPrefixBloomUseful);
@@ -165,26 +183,41 @@ std::unique_ptr<InternalIterator> NewMergedIterator(const ReadContext& ctx, cons
         auto it = reader->NewIterator(spec.fill_cache, spec.verify_checksums);
         children.push_back(NewOwningIterator(std::move(reader), std::move(it)));
       }
-    } else {
-      LevelIteratorOptions lo;
-      lo.fill_cache = spec.fill_cache;
-      lo.verify_checksums = spec.verify_checksums;
-      if (spec.prefix) {
-        TableCache* cache = ctx.table_cache;
-        Statistics* stats = ctx.stats;
-        std::string prefix = *spec.prefix;
-        lo.file_filter = [cache, stats, prefix](const FileMetaData& f) {
-          auto table = cache->Get(f.number, f.file_size);
-          if (!table.ok()) return true;  // let the open error surface when read
-          const bool keep = (*table)->PrefixMayMatch(prefix);
-          if (!keep && stats != nullptr) stats->RecordTick(kPrefixBloomUseful);
-          return keep;
-        };
-      }
-      children.push_back(NewLevelIterator(ctx.table_cache, std::move(files), std::move(lo)));
+      continue;
     }
+    // One source per deeper level: the tombstones of every file met.
+    const size_t source = children.size();
+    bool failed = false;
+    for (const auto& f : files) {
+      if (!f->has_range_deletions) continue;
+      auto table = ctx.table_cache->Get(f->number, f->file_size);
+      if (!table.ok()) {
+        children.push_back(NewEmptyInternalIterator(std::move(table).status()));
+        failed = true;
+        break;
+      }
+      tombstones->Add(ctx.tombstones->ForTable(f->number, **table), source);
+    }
+    if (failed) continue;
+    LevelIteratorOptions lo;
+    lo.fill_cache = spec.fill_cache;
+    lo.verify_checksums = spec.verify_checksums;
+    if (spec.prefix) {
+      TableCache* cache = ctx.table_cache;
+      Statistics* stats = ctx.stats;
+      std::string prefix = *spec.prefix;
+      lo.file_filter = [cache, stats, prefix](const FileMetaData& f) {
+        auto table = cache->Get(f.number, f.file_size);
+        if (!table.ok()) return true;  // let the open error surface when read
+        if (stats != nullptr) stats->RecordTick(kPrefixBloomChecked);
+        const bool keep = (*table)->PrefixMayMatch(prefix);
+        if (!keep && stats != nullptr) stats->RecordTick(kPrefixBloomUseful);
+        return keep;
+      };
+    }
+    children.push_back(NewLevelIterator(ctx.table_cache, std::move(files), std::move(lo)));
   }
-  return NewMergingIterator(std::move(children));
+  return NewSourceMergingIterator(std::move(children));
 }
 
 }  // namespace mmdb

@@ -20,6 +20,7 @@
 
 #include "db/super_version.h"
 #include "db/tombstone_cache.h"
+#include "iterator/merging_iterator.h"
 #include "iterator/range_tombstones.h"
 #include "sst/table_cache.h"
 #include "types/internal_iterator.h"
@@ -50,8 +51,11 @@ struct InternalIteratorSpec {
 // The merge of every source of `sv` whose key range may meet the bounds, and
 // the range tombstones of those sources. Errors opening files surface through
 // the iterator's status().
-std::unique_ptr<InternalIterator> NewMergedIterator(const ReadContext& ctx, const SuperVersion& sv,
-                                                    const InternalIteratorSpec& spec,
-                                                    RangeTombstoneView* tombstones);
+// Sources are the merge's children in newest-first order; `tombstones` gets
+// each source's tombstones tagged with its child index.
+std::unique_ptr<SourceMergingIterator> NewMergedIterator(const ReadContext& ctx,
+                                                         const SuperVersion& sv,
+                                                         const InternalIteratorSpec& spec,
+                                                         RangeTombstoneView* tombstones);
 
 }  // namespace mmdb

@@ -13,6 +13,13 @@ class DBIter final : public Iterator {
     }
   }
 
+  ~DBIter() override {
+    if (opts_.stats != nullptr) {
+      opts_.stats->RecordTick(kIterEntriesVisited, visited_);
+      opts_.stats->RecordTick(kIterTombstoneReseeks, reseeks_);
+    }
+  }
+
   bool Valid() const override { return valid_; }
   std::string_view key() const override {
     if (!valid_) return {};
@@ -121,10 +128,32 @@ class DBIter final : public Iterator {
     return false;
   }
 
-  // True when a range tombstone visible at the read sequence hides this version.
-  bool Covered(std::string_view user_key, SequenceNumber seq) const {
-    return !opts_.tombstones.empty() &&
-           opts_.tombstones.MaxCoveringSeq(user_key, opts_.sequence) > seq;
+  // The largest sequence of a range tombstone visible at the read sequence
+  // that covers user_key (0 if none); a version below it is hidden. Fills
+  // cover_ when user_key leaves its interval.
+  SequenceNumber CoverSeq(std::string_view user_key) {
+    if (opts_.tombstones.empty()) return 0;
+    if (!cover_valid_ || !cover_.Contains(user_key)) {
+      opts_.tombstones.Find(user_key, opts_.sequence, &cover_);
+      cover_valid_ = true;
+    }
+    return cover_.seq;
+  }
+
+  // The current entry is hidden by cover_. If it comes from a source older
+  // than the newest source covering it, moves every such older source past
+  // the covering fragment and returns true; the merge then sits on a new entry.
+  bool SkipCovered(bool forward) {
+    if (opts_.merger == nullptr || cover_.newest_source < 0) return false;
+    const size_t first = static_cast<size_t>(cover_.newest_source) + 1;
+    if (opts_.merger->current_source() < first) return false;
+    if (forward) {
+      opts_.merger->SkipSourcesForward(first, cover_.end);
+    } else {
+      opts_.merger->SkipSourcesBackward(first, cover_.begin);
+    }
+    ++reseeks_;
+    return true;
   }
 
   // Moves forward from iter_'s position to the newest visible entry of the
@@ -132,13 +161,18 @@ class DBIter final : public Iterator {
   // entries of user keys <= saved_key_ are passed over.
   void FindNextUserEntry(bool skipping) {
     valid_ = false;
-    for (; iter_->Valid(); iter_->Next()) {
+    while (iter_->Valid()) {
+      ++visited_;
       ParsedInternalKey ikey;
       if (!Parse(&ikey)) return;
       if (opts_.upper_bound && ikey.user_key >= *opts_.upper_bound) return;
-      if (ikey.sequence > opts_.sequence) continue;
-      if (skipping && ikey.user_key <= std::string_view(saved_key_)) continue;
-      if (ikey.type == ValueType::kValue && !Covered(ikey.user_key, ikey.sequence)) {
+      if (ikey.sequence > opts_.sequence ||
+          (skipping && ikey.user_key <= std::string_view(saved_key_))) {
+        iter_->Next();
+        continue;
+      }
+      const bool covered = CoverSeq(ikey.user_key) > ikey.sequence;
+      if (ikey.type == ValueType::kValue && !covered) {
         valid_ = true;
         saved_key_.clear();
         return;
@@ -146,6 +180,8 @@ class DBIter final : public Iterator {
       // A deletion (or a covered value) hides every older version of the key.
       saved_key_.assign(ikey.user_key);
       skipping = true;
+      if (covered && SkipCovered(true)) continue;
+      iter_->Next();
     }
   }
 
@@ -153,15 +189,20 @@ class DBIter final : public Iterator {
   // version of the previous user key into saved_key_/saved_value_.
   void FindPrevUserEntry() {
     ValueType value_type = ValueType::kDeletion;
-    for (; iter_->Valid(); iter_->Prev()) {
+    while (iter_->Valid()) {
+      ++visited_;
       ParsedInternalKey ikey;
       if (!Parse(&ikey)) return;
       if (opts_.lower_bound && ikey.user_key < *opts_.lower_bound) break;
-      if (ikey.sequence > opts_.sequence) continue;
+      if (ikey.sequence > opts_.sequence) {
+        iter_->Prev();
+        continue;
+      }
       if (value_type != ValueType::kDeletion && ikey.user_key < std::string_view(saved_key_)) {
         break;  // saved_key_ is complete
       }
-      if (ikey.type == ValueType::kValue && !Covered(ikey.user_key, ikey.sequence)) {
+      const bool covered = CoverSeq(ikey.user_key) > ikey.sequence;
+      if (ikey.type == ValueType::kValue && !covered) {
         value_type = ValueType::kValue;
         saved_key_.assign(ikey.user_key);
         saved_value_.assign(iter_->value());
@@ -169,7 +210,9 @@ class DBIter final : public Iterator {
         value_type = ValueType::kDeletion;
         saved_key_.clear();
         saved_value_.clear();
+        if (covered && SkipCovered(false)) continue;
       }
+      iter_->Prev();
     }
     if (value_type == ValueType::kDeletion) {
       valid_ = false;
@@ -187,9 +230,13 @@ class DBIter final : public Iterator {
   bool valid_ = false;
   bool empty_range_ = false;
   Status status_;
-  std::string saved_key_;    // reverse: current key; forward: key being skipped
-  std::string saved_value_;  // reverse only
-  std::string seek_key_;     // scratch for seek targets
+  std::string saved_key_;            // reverse: current key; forward: key being skipped
+  std::string saved_value_;          // reverse only
+  std::string seek_key_;             // scratch for seek targets
+  RangeTombstoneView::Cover cover_;  // tombstones at the last key asked about
+  bool cover_valid_ = false;
+  uint64_t visited_ = 0;  // internal entries looked at
+  uint64_t reseeks_ = 0;  // SkipCovered moves
 };
 
 }  // namespace

@@ -7,6 +7,14 @@
 // it sits just before all entries of the returned key, whose newest visible
 // value is copied into saved_key_/saved_value_ (LevelDB's DBIter scheme).
 //
+// Range tombstones: the tombstones covering the current key, and the key
+// interval where that answer holds, are cached (RangeTombstoneView::Cover),
+// so a scan queries the tombstone lists once per interval, not once per key.
+// When an entry turns out hidden by a tombstone of a newer source, every
+// older source is re-sought past the tombstone's fragment in one step (see
+// RangeTombstoneView for why that is safe): a scan over a deleted range costs
+// a few seeks, not one step per deleted entry.
+//
 // Thread safety: one thread at a time.
 #pragma once
 
@@ -15,7 +23,9 @@
 #include <string>
 
 #include <mmdb/iterator.h>
+#include <mmdb/statistics.h>
 
+#include "iterator/merging_iterator.h"
 #include "iterator/range_tombstones.h"
 #include "types/internal_iterator.h"
 #include "types/internal_key.h"
@@ -26,8 +36,16 @@ struct DBIterOptions {
   SequenceNumber sequence = 0;             // read at this sequence
   std::optional<std::string> lower_bound;  // inclusive
   std::optional<std::string> upper_bound;  // exclusive
-  // Range tombstones of every source the inner iterator reads.
+  // Range tombstones of every source the inner iterator reads, tagged with
+  // the source's child index in `merger`.
   RangeTombstoneView tombstones;
+  // When the inner iterator is a SourceMergingIterator (it is, or owns, it),
+  // the DB iterator re-seeks older sources past covering range tombstones
+  // instead of stepping over every entry they hide. May be null.
+  SourceMergingIterator* merger = nullptr;
+  // Work counters (kIterEntriesVisited, kIterTombstoneReseeks) are added
+  // here when the iterator is destroyed. May be null.
+  Statistics* stats = nullptr;
   // Kept alive as long as the iterator (memtables, version, table readers).
   std::shared_ptr<const void> pinned_state;
 };

@@ -25,7 +25,7 @@ int CompareEntries(std::string_view key_a, uint32_t index_a, std::string_view ke
   return index_a < index_b ? -1 : (index_a > index_b ? 1 : 0);
 }
 
-class MergingIterator final : public InternalIterator {
+class MergingIterator final : public SourceMergingIterator {
  public:
   explicit MergingIterator(std::vector<std::unique_ptr<InternalIterator>> children)
       : children_(std::move(children)) {
@@ -56,6 +56,44 @@ class MergingIterator final : public InternalIterator {
   std::string_view key() const override {
     assert(Valid());
     return heap_[0].key;
+  }
+
+  size_t current_source() const override {
+    assert(Valid());
+    return heap_[0].index;
+  }
+
+  void SkipSourcesForward(size_t first, std::string_view end) override {
+    if (direction_ != Direction::kForward || error_) return;
+    seek_key_.clear();
+    AppendInternalKey(&seek_key_, end, kMaxSequenceNumber, kValueTypeForSeek);
+    bool moved = false;
+    for (size_t i = first; i < children_.size(); ++i) {
+      InternalIterator* c = children_[i].get();
+      if (c->Valid() && ExtractUserKey(c->key()) < end) {
+        c->Seek(seek_key_);
+        moved = true;
+      }
+    }
+    if (moved) Rebuild(Direction::kForward);
+  }
+
+  void SkipSourcesBackward(size_t first, std::string_view begin) override {
+    if (direction_ != Direction::kReverse || error_) return;
+    // The smallest internal key of `begin`: entries at or before it have a
+    // smaller user key (no entry carries the maximal trailer).
+    seek_key_.clear();
+    AppendInternalKey(&seek_key_, begin, kMaxSequenceNumber, kValueTypeForSeek);
+    bool moved = false;
+    for (size_t i = first; i < children_.size(); ++i) {
+      InternalIterator* c = children_[i].get();
+      if (c->Valid() && ExtractUserKey(c->key()) >= begin) {
+        c->SeekForPrev(seek_key_);
+        if (c->Valid() && ExtractUserKey(c->key()) >= begin) c->Prev();
+        moved = true;
+      }
+    }
+    if (moved) Rebuild(Direction::kReverse);
   }
   std::string_view value() const override {
     assert(Valid());
@@ -177,10 +215,16 @@ class MergingIterator final : public InternalIterator {
   // The valid children; heap_[0] is the current entry.
   std::vector<HeapItem> heap_;
   Direction direction_ = Direction::kForward;
-  bool error_ = false;  // a child reported a non-OK status since the last Seek*
+  bool error_ = false;    // a child reported a non-OK status since the last Seek*
+  std::string seek_key_;  // scratch for SkipSources*
 };
 
 }  // namespace
+
+std::unique_ptr<SourceMergingIterator> NewSourceMergingIterator(
+    std::vector<std::unique_ptr<InternalIterator>> children) {
+  return std::make_unique<MergingIterator>(std::move(children));
+}
 
 std::unique_ptr<InternalIterator> NewMergingIterator(
     std::vector<std::unique_ptr<InternalIterator>> children) {

@@ -24,11 +24,32 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "types/internal_iterator.h"
 
 namespace mmdb {
+
+// The merge behind DB iterators: children are sources in newest-first order
+// (see RangeTombstoneView), and a reader may move a suffix of them past a
+// range tombstone that hides all they hold in its range.
+class SourceMergingIterator : public InternalIterator {
+ public:
+  // The child index of the current entry. REQUIRES: Valid().
+  virtual size_t current_source() const = 0;
+  // Moving forward: repositions every child with index >= first that sits
+  // before user key `end` at its first entry >= end. The merge stays forward.
+  virtual void SkipSourcesForward(size_t first, std::string_view end) = 0;
+  // Moving backward: repositions every child with index >= first that sits
+  // at or after user key `begin` at its last entry < begin.
+  virtual void SkipSourcesBackward(size_t first, std::string_view begin) = 0;
+};
+
+// Like NewMergingIterator, but always a merge (child indices are stable), even
+// over zero or one child. REQUIRES: no null child.
+std::unique_ptr<SourceMergingIterator> NewSourceMergingIterator(
+    std::vector<std::unique_ptr<InternalIterator>> children);
 
 // An iterator over the union of `children`. With no children it is empty;
 // with one it is that child itself (no merging overhead). Null children are

@@ -76,21 +76,63 @@ SequenceNumber FragmentedRangeTombstones::MaxCoveringSeq(std::string_view user_k
   return 0;
 }
 
-bool FragmentedRangeTombstones::CoveringSpan(std::string_view user_key, SequenceNumber read_seq,
-                                             Span* span) const {
-  if (fragments_.empty()) return false;
-  const long i = FindFragment(user_key);
-  if (i < 0) return false;
-  const Fragment& f = fragments_[static_cast<size_t>(i)];
-  for (SequenceNumber s : f.seqs) {
-    if (s <= read_seq) {
-      span->begin = f.begin;
-      span->end = f.end;
-      span->seq = s;
-      return true;
+FragmentedRangeTombstones::Lookup FragmentedRangeTombstones::Find(std::string_view user_key,
+                                                                  SequenceNumber read_seq) const {
+  Lookup out;
+  if (fragments_.empty()) return out;
+  // First fragment whose end > user_key.
+  auto it = std::upper_bound(fragments_.begin(), fragments_.end(), user_key,
+                             [](std::string_view k, const Fragment& f) { return k < f.end; });
+  if (it != fragments_.end() && user_key >= it->begin) {
+    out.lo = it->begin;
+    out.hi = it->end;
+    out.lo_unbounded = out.hi_unbounded = false;
+    for (SequenceNumber s : it->seqs) {
+      if (s <= read_seq) {
+        out.seq = s;
+        break;
+      }
+    }
+    return out;
+  }
+  // In the gap before *it (or after the last fragment).
+  if (it != fragments_.begin()) {
+    out.lo = std::prev(it)->end;
+    out.lo_unbounded = false;
+  }
+  if (it != fragments_.end()) {
+    out.hi = it->begin;
+    out.hi_unbounded = false;
+  }
+  return out;
+}
+
+void RangeTombstoneView::Find(std::string_view user_key, SequenceNumber read_seq,
+                              Cover* cover) const {
+  cover->seq = 0;
+  cover->newest_source = -1;
+  cover->lo_unbounded = cover->hi_unbounded = true;
+  cover->lo.clear();
+  cover->hi.clear();
+  for (const Entry& e : lists_) {
+    const FragmentedRangeTombstones::Lookup l = e.list->Find(user_key, read_seq);
+    // Intersect the intervals.
+    if (!l.lo_unbounded && (cover->lo_unbounded || l.lo > std::string_view(cover->lo))) {
+      cover->lo.assign(l.lo);
+      cover->lo_unbounded = false;
+    }
+    if (!l.hi_unbounded && (cover->hi_unbounded || l.hi < std::string_view(cover->hi))) {
+      cover->hi.assign(l.hi);
+      cover->hi_unbounded = false;
+    }
+    if (l.seq == 0) continue;
+    cover->seq = std::max(cover->seq, l.seq);
+    if (cover->newest_source < 0 || static_cast<long>(e.source) < cover->newest_source) {
+      cover->newest_source = static_cast<long>(e.source);
+      cover->begin.assign(l.lo);
+      cover->end.assign(l.hi);
     }
   }
-  return false;
 }
 
 }  // namespace mmdb

@@ -30,11 +30,13 @@ Result<std::shared_ptr<TableReader>> TableCache::Get(uint64_t file_number, uint6
   MMDB_RETURN_IF_ERROR(env_->NewRandomAccessFile(path, &file));
   MMDB_ASSIGN_OR_RETURN(std::shared_ptr<TableReader> reader,
                         TableReader::Open(options_, std::move(file), file_size, file_number));
+  Tick(kFilesOpened);
 
   MutexLock lock(&mu_);
   auto it = map_.find(file_number);
   if (it != map_.end()) {
     // Another thread opened it meanwhile: share theirs, drop ours.
+    Tick(kFilesClosed);
     lru_.splice(lru_.begin(), lru_, it->second.lru_pos);
     return it->second.reader;
   }
@@ -52,6 +54,7 @@ void TableCache::EvictIfNeeded() {
     if (it->second.reader.use_count() > 1) continue;  // in use: keep it
     pos = lru_.erase(pos);
     map_.erase(it);  // closes the file
+    Tick(kFilesClosed);
   }
 }
 
@@ -63,6 +66,7 @@ void TableCache::Evict(uint64_t file_number) {
   doomed = std::move(it->second.reader);
   lru_.erase(it->second.lru_pos);
   map_.erase(it);
+  Tick(kFilesClosed);
 }
 
 size_t TableCache::size() const {

@@ -57,6 +57,9 @@ class TableCache {
 
   Env* const env_;
   const std::string dbname_;
+  void Tick(Ticker t) const {
+    if (options_.statistics != nullptr) options_.statistics->RecordTick(t);
+  }
   const TableReaderOptions options_;
   const size_t capacity_;  // SIZE_MAX = unlimited
 

@@ -141,12 +141,26 @@ Result<Block> TableReader::ReadDataBlock(const BlockHandle& handle, bool fill_ca
   BlockCache* cache = options_.block_cache;
   const BlockCacheKey key{
       .cache_id = options_.cache_id, .file_number = file_number_, .offset = handle.offset};
+  Statistics* stats = options_.statistics;
   std::shared_ptr<const std::string> bytes;
-  if (cache != nullptr) bytes = cache->Lookup(key);
+  if (cache != nullptr) {
+    bytes = cache->Lookup(key);
+    if (stats != nullptr) {
+      stats->RecordTick(bytes != nullptr ? kBlockCacheHit : kBlockCacheMiss);
+      stats->RecordTick(bytes != nullptr ? kBlockCacheDataHit : kBlockCacheDataMiss);
+    }
+  }
   if (bytes == nullptr) {
     MMDB_ASSIGN_OR_RETURN(bytes,
                           ReadBlock(*file_, file_size_, handle, verify_checksums, file_name_));
-    if (cache != nullptr && fill_cache) cache->Insert(key, bytes, /*pinned=*/false);
+    if (stats != nullptr) {
+      stats->RecordTick(kBlockRead);
+      stats->RecordTick(kBlockReadBytes, handle.size);
+    }
+    if (cache != nullptr && fill_cache) {
+      cache->Insert(key, bytes, /*pinned=*/false);
+      if (stats != nullptr) stats->RecordTick(kBlockCacheAdd);
+    }
   }
   Result<Block> block = Block::Parse(std::move(bytes));
   if (!block.ok()) {

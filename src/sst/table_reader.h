@@ -21,6 +21,7 @@
 
 #include <mmdb/env.h>
 #include <mmdb/snapshot.h>
+#include <mmdb/statistics.h>
 #include <mmdb/status.h>
 
 #include "cache/block_cache.h"
@@ -42,6 +43,8 @@ struct TableReaderOptions {
   bool pin_metadata = true;
   // Verify block checksums on Open (metadata blocks) and Get. Default: true.
   bool verify_checksums = true;
+  // Block cache and block read tickers go here. Not owned. Default: null.
+  Statistics* statistics = nullptr;
 };
 
 // A range tombstone of the file: user keys [begin, end) deleted at `sequence`.

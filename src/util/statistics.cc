@@ -49,6 +49,15 @@ constexpr std::array<const char*, kTickerCount> kTickerNames = {
     "mmdb.stall.micros",
     "mmdb.files.opened",
     "mmdb.files.closed",
+    "mmdb.block.cache.data.hit",
+    "mmdb.block.cache.data.miss",
+    "mmdb.block.cache.index.hit",
+    "mmdb.block.cache.index.miss",
+    "mmdb.block.cache.filter.hit",
+    "mmdb.block.cache.filter.miss",
+    "mmdb.iter.created",
+    "mmdb.iter.entries.visited",
+    "mmdb.iter.tombstone.reseeks",
 };
 
 constexpr std::array<const char*, kHistogramCount> kHistogramNames = {
