@@ -248,4 +248,16 @@ TEST_F(MmdbToolTest, DumpCommandsDecodeEachFormat) {
   EXPECT_THAT(out, HasSubstr("version after"));
 }
 
+TEST_F(MmdbToolTest, CheckpointMakesAnOpenableCopy) {
+  Ok({"put", "a", "1"});
+  Ok({"put", "b", "2"});
+  const std::string dest = scratch_ + "/ckpt";
+  EXPECT_THAT(Ok({"checkpoint", dest}), HasSubstr("at sequence 2"));
+  Ok({"put", "c", "3"});
+  test::ToolResult r = test::RunTool({"--db", dest, "scan"}, scratch_);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "a\t1\nb\t2\n");
+  ExpectOneLineError(Run({"checkpoint", dest}), 2, "already exists");
+}
+
 }  // namespace mmdb
