@@ -3,6 +3,8 @@
 // moment with no write in flight, which RunWithWritesStopped provides.
 #include "db/checkpoint.h"
 #include "db/db_impl.h"
+#include "db/external_file_ingest.h"
+#include "db/flush_job.h"
 #include "util/invariant.h"
 
 namespace mmdb {
@@ -59,8 +61,64 @@ Status DBImpl::CreateCheckpoint(const std::string& dir, std::shared_ptr<const Sn
   return s;
 }
 
+// Ingestion (docs/ingestion.md). The inputs are validated first, with
+// writes running. Then, with writes stopped: memtables overlapping an input
+// are flushed (a memtable is read before every SST, so an older memtable
+// entry would hide the ingested one); each input gets the next sequence
+// number and is rewritten into the DB directory at that sequence (writes
+// stay stopped so no write can take a sequence in between); and one
+// VersionEdit adds every file, each at the deepest level it may go to, with
+// the new last sequence.
 Status DBImpl::IngestExternalFile(const std::vector<std::string>& paths) {
-  return Status::NotSupported("IngestExternalFile");
+  MMDB_RETURN_IF_ERROR(CheckOpen());
+  if (paths.empty()) return Status::OK();
+  ExternalFileIngest ingest(env_.get(), dbname_);
+  MMDB_RETURN_IF_ERROR(ingest.Prepare(paths));
+  const size_t n = ingest.size();
+  std::vector<uint64_t> numbers;
+  std::vector<FileMetaData> metas(n);
+  auto body = [&]() -> Status {
+    MutexLock l(&mu_);
+    if (!bg_error_.ok()) return bg_error_;
+    bool overlap = ingest.OverlapsMemTable(*mem_);
+    for (const auto& m : imm_) overlap = overlap || ingest.OverlapsMemTable(*m.mem);
+    if (overlap) {
+      // The write leader may switch the memtable itself (as WriteImpl does).
+      MMDB_RETURN_IF_ERROR(MakeRoomForWrite(/*force=*/true, /*no_slowdown=*/false));
+      MMDB_RETURN_IF_ERROR(WaitForFlush());
+    }
+    const SequenceNumber first = versions_->LastSequence() + 1;
+    std::vector<int> levels(n);
+    for (size_t i = 0; i < n; ++i) {
+      numbers.push_back(versions_->NewFileNumber());
+      pending_outputs_.insert(numbers.back());
+      levels[i] = PickIngestLevel(*versions_->current(), ingest.smallest(i), ingest.largest(i));
+    }
+    Status s;
+    mu_.Unlock();
+    for (size_t i = 0; i < n && s.ok(); ++i) {
+      s = ingest.Rewrite(i, numbers[i], first + i, TableOptionsForLevel(options_, levels[i]),
+                         &metas[i]);
+    }
+    if (s.ok()) s = env_->SyncDir(dbname_);
+    mu_.Lock();
+    if (s.ok()) {
+      // Compactions may have changed the levels while the files were written.
+      VersionEdit edit;
+      for (size_t i = 0; i < n; ++i) {
+        edit.AddFile(PickIngestLevel(*versions_->current(), ingest.smallest(i), ingest.largest(i)),
+                     metas[i]);
+      }
+      edit.SetLastSequence(first + n - 1);
+      s = versions_->LogAndApply(&edit);
+    }
+    for (uint64_t number : numbers) pending_outputs_.erase(number);
+    if (!s.ok()) return s;  // the unreferenced outputs go at the next sweep
+    InstallSuperVersion();
+    bg_cv_.SignalAll();  // the picker may have work now
+    return Status::OK();
+  };
+  return RunWithWritesStopped(body);
 }
 
 }  // namespace mmdb

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <mmdb/db.h>
+#include <mmdb/sst_file_writer.h>
 
 #include "db/db_test_util.h"
 #include "tools/tool_runner.h"
@@ -258,6 +259,22 @@ TEST_F(MmdbToolTest, CheckpointMakesAnOpenableCopy) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "a\t1\nb\t2\n");
   ExpectOneLineError(Run({"checkpoint", dest}), 2, "already exists");
+}
+
+TEST_F(MmdbToolTest, IngestAddsSstFiles) {
+  Ok({"put", "a", "old"});
+  const std::string sst = scratch_ + "/in.sst";
+  {
+    SstFileWriter w(test::TinyOptions());
+    ASSERT_OK(w.Open(sst));
+    ASSERT_OK(w.Put("a", "new"));
+    ASSERT_OK(w.Put("b", "2"));
+    ASSERT_OK(w.Finish());
+  }
+  EXPECT_EQ(Ok({"ingest", sst}), "ingested 1 file(s)\n");
+  EXPECT_EQ(Ok({"scan"}), "a\tnew\nb\t2\n");
+  EXPECT_THAT(Ok({"dump-sst", sst}), HasSubstr("  b#0,PUT => 2\n"));  // written at sequence 0
+  ExpectOneLineError(Run({"ingest", scratch_ + "/nope.sst"}), 2, "nope.sst");
 }
 
 }  // namespace mmdb
