@@ -2,6 +2,10 @@
 // entry point that can fail goes through Call(), which turns a non-OK
 // Status, or an exception escaping the C++ side (e.g. std::bad_alloc), into
 // an *errptr message.
+//
+// Handles are allocated with new and freed with delete by their destroy
+// function: C owns them, so this is the one place outside the allocators
+// where MMDB pairs new and delete by hand.
 #include "mmdb/c.h"
 
 #include <cstdlib>

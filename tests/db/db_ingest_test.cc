@@ -164,6 +164,25 @@ TEST_F(DBIngestTest, BadInputsAreRejectedAndChangeNothing) {
   s = db_->IngestExternalFile({dir_ + "/r.sst", a});
   EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
 
+  // A DB's own SST holding two versions of one key (kept for a snapshot):
+  // re-stamping would make them identical, so it is refused.
+  {
+    std::unique_ptr<DB> other;
+    ASSERT_OK(DB::Open(test::TinyOptions(), dir_ + "/other", &other));
+    ASSERT_OK(other->Put("dup", "1"));
+    auto pin = other->GetSnapshot();
+    ASSERT_OK(other->Put("dup", "2"));
+    ASSERT_OK(other->Flush());
+    std::string sst;
+    for (const auto& e : std::filesystem::directory_iterator(dir_ + "/other")) {
+      if (e.path().extension() == ".sst") sst = e.path().string();
+    }
+    ASSERT_FALSE(sst.empty());
+    s = db_->IngestExternalFile({sst});
+    EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+    EXPECT_NE(s.ToString().find("repeats"), std::string::npos) << s.ToString();
+  }
+
   EXPECT_EQ(Property(db_.get(), "mmdb.last-sequence"), "1");
   const std::map<std::string, std::string> want{{"x", "1"}};
   EXPECT_EQ(test::Scan(db_.get()), want);
