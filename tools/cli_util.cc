@@ -67,7 +67,8 @@ Status OpenReadWrite(const GlobalArgs& args, bool create, std::unique_ptr<DB>* d
   o.create_if_missing = create;
   o.block_cache_capacity = 8u << 20;
   Status s = DB::Open(o, args.db, db);
-  if (s.IsInvalidArgument() && !create) {
+  if (s.IsInvalidArgument() && !create &&
+      s.ToString().find("does not exist") != std::string::npos) {
     return Status::InvalidArgument(args.db + ": no DB here");
   }
   return s;
