@@ -34,6 +34,16 @@ class DB {
   // A second Open of a path that is open fails with IOError or Busy.
   static Status Open(const Options& options, const std::string& path, std::unique_ptr<DB>* db);
 
+  // Opens the DB at `path` for reading only: the MANIFEST's files plus the
+  // WALs replayed into memory, as they are at the moment of the call. Writes
+  // nothing to the directory (no LOCK, no new files), so it may run beside a
+  // process that has the DB open for writing; it never sees that writer's
+  // later changes (reopen to refresh). Every mutation (Put, Delete, Write,
+  // Flush, CompactRange, IngestExternalFile, ...) returns NotSupported.
+  // InvalidArgument when there is no DB at `path`. See docs/tools.md.
+  static Status OpenForReadOnly(const Options& options, const std::string& path,
+                                std::unique_ptr<DB>* db);
+
   DB() = default;
   DB(const DB&) = delete;
   DB& operator=(const DB&) = delete;
@@ -80,6 +90,29 @@ class DB {
   virtual void LazyDeleteBatch(const std::vector<std::string>& keys) = 0;
   virtual size_t DeadKeyCount() const = 0;
   virtual void ClearDeadKeys() = 0;
+
+  // Makes `dir` (which must not exist; its parent must) an independent,
+  // openable copy of the DB at one point in time, while writes go on: SSTs
+  // are hard-linked (copied when linking fails), the live WALs copied up to
+  // what was written at that point, and a fresh MANIFEST written for the
+  // copy. When `snapshot` is not null it receives a snapshot of this DB at
+  // exactly the checkpoint's point. Writes made with disable_wal and not yet
+  // flushed are not in the copy. See docs/checkpoint.md.
+  virtual Status CreateCheckpoint(const std::string& dir,
+                                  std::shared_ptr<const Snapshot>* snapshot) {
+    return Status::NotSupported("CreateCheckpoint");
+  }
+  Status CreateCheckpoint(const std::string& dir) { return CreateCheckpoint(dir, nullptr); }
+
+  // Adds the SSTs at `paths` (written by SstFileWriter) to the DB atomically,
+  // as if their entries had been written now: each file gets a new sequence
+  // number, newer than every existing entry, so existing snapshots do not
+  // see them. The input files are copied (re-stamped) and left untouched.
+  // InvalidArgument when an input is not a valid SST, holds a user key twice,
+  // or when two inputs overlap. See docs/ingestion.md.
+  virtual Status IngestExternalFile(const std::vector<std::string>& paths) {
+    return Status::NotSupported("IngestExternalFile");
+  }
 
   // Flushes the memtables to L0 (so the next Open replays nothing), stops
   // background work, syncs and releases the directory. Idempotent; later

@@ -89,6 +89,12 @@ class Env {
   virtual Status GetFileSize(const std::string& path, uint64_t* size) = 0;
   // Atomically replaces `target` with `src`.
   virtual Status RenameFile(const std::string& src, const std::string& target) = 0;
+  // Makes `target` a second name (a hard link) of the existing file `src`.
+  // Used by checkpoints, which copy the file instead when this fails
+  // (NotSupported by default; IOError e.g. across file systems).
+  virtual Status LinkFile(const std::string& src, const std::string& target) {
+    return Status::NotSupported("LinkFile");
+  }
   // Makes the directory's entries (creations, renames, removals) durable.
   virtual Status SyncDir(const std::string& dir) = 0;
   // Takes an exclusive lock on `path` (creating it). Busy/IOError when held by

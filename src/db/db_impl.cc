@@ -413,6 +413,7 @@ void DBImpl::DeleteObsoleteFiles() {
       case FileType::kWal:
         keep = number >= versions_->log_number() || number == mem_log_number_;
         for (const auto& m : imm_) keep = keep || number == m.log_number;
+        keep = keep || pinned_wals_.count(number) > 0;
         break;
       case FileType::kTable:
         keep = live.count(number) > 0;

@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <list>
 #include <memory>
 #include <set>
@@ -76,6 +77,10 @@ class DBImpl final : public DB {
   size_t DeadKeyCount() const override;
   void ClearDeadKeys() override;
   Status Close() override;
+  // db_impl_files.cc
+  Status CreateCheckpoint(const std::string& dir,
+                          std::shared_ptr<const Snapshot>* snapshot) override;
+  Status IngestExternalFile(const std::vector<std::string>& paths) override;
 
  private:
   friend class DBProperties;
@@ -111,6 +116,10 @@ class DBImpl final : public DB {
   SequenceNumber ReadSequence(const ReadOptions& options) const;
   Status CheckOpen() const;
 
+  // Runs `fn` as the leader of the write queue: no write is being committed
+  // while it runs and none starts until it returns (db_impl_files.cc).
+  Status RunWithWritesStopped(const std::function<Status()>& fn);
+
   std::unique_ptr<Iterator> NewIteratorImpl(const ReadOptions& options,
                                             std::optional<std::string> prefix);
 
@@ -141,7 +150,8 @@ class DBImpl final : public DB {
   bool shutting_down_ GUARDED_BY(mu_) = false;
   Status bg_error_ GUARDED_BY(mu_);
   uint64_t bg_error_count_ GUARDED_BY(mu_) = 0;
-  std::set<uint64_t> pending_outputs_ GUARDED_BY(mu_);  // files being written
+  std::set<uint64_t> pending_outputs_ GUARDED_BY(mu_);   // files being written
+  std::multiset<uint64_t> pinned_wals_ GUARDED_BY(mu_);  // WALs a checkpoint is copying
   std::list<std::weak_ptr<const Version>> old_versions_ GUARDED_BY(mu_);
   uint64_t num_flushes_ GUARDED_BY(mu_) = 0;
   uint64_t flush_bytes_ GUARDED_BY(mu_) = 0;

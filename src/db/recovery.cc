@@ -89,6 +89,11 @@ Status WalRecovery::ReplayOne(uint64_t number, bool* had_records, bool* torn, Ve
 }
 
 Status WalRecovery::FlushMemTable(VersionEdit* edit) {
+  if (keep_in_memory_ != nullptr) {
+    keep_in_memory_->push_back(std::move(mem_));
+    mem_ = std::make_shared<MemTable>();
+    return Status::OK();
+  }
   FileMetaData meta;
   const uint64_t number = versions_->NewFileNumber();
   auto points = mem_->NewIterator();

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,13 @@ class WalRecovery {
 
   const RecoveryStats& stats() const { return stats_; }
 
+  // Read-only mode (DB::OpenForReadOnly): memtables are kept, oldest first,
+  // in *memtables instead of being written to L0, and no file is created.
+  // REQUIRES: called before Replay; *memtables outlives the Replay call.
+  void KeepInMemory(std::vector<std::shared_ptr<class MemTable>>* memtables) {
+    keep_in_memory_ = memtables;
+  }
+
  private:
   Status ReplayOne(uint64_t number, bool* had_records, bool* torn, VersionEdit* edit,
                    SequenceNumber* max_sequence);
@@ -61,6 +69,7 @@ class WalRecovery {
   const TableBuilderOptions l0_options_;
   VersionSet* const versions_;
   std::shared_ptr<class MemTable> mem_;
+  std::vector<std::shared_ptr<class MemTable>>* keep_in_memory_ = nullptr;  // read-only mode
   RecoveryStats stats_;
 };
 

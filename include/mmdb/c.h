@@ -1,0 +1,199 @@
+/* MMDB C API: the DB of <mmdb/db.h> for C and other languages' FFIs
+ * (docs/c_api.md).
+ *
+ * Conventions:
+ *   - Every object is an opaque handle made by a mmdb_*_create / mmdb_open
+ *     function and released by the matching destroy / close function.
+ *   - Keys and values are (pointer, length) pairs: arbitrary bytes.
+ *   - A fallible call takes `char** errptr` last. On error it stores a
+ *     malloc'ed, NUL-terminated message there (freeing a message already
+ *     there) and the call has no effect; on success *errptr is left alone.
+ *     So: set `char* err = NULL`, call, test `err != NULL`, mmdb_free(err).
+ *   - Memory returned to the caller (values, property values, messages) is
+ *     malloc'ed: release it with mmdb_free.
+ *   - No C++ exception crosses this API.
+ *
+ * Thread safety: as in C++: a mmdb_t may be used by many threads at once;
+ * iterators, write batches, options and SST writers by one at a time.
+ */
+#ifndef MMDB_C_H_
+#define MMDB_C_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mmdb_t mmdb_t;
+typedef struct mmdb_options_t mmdb_options_t;
+typedef struct mmdb_readoptions_t mmdb_readoptions_t;
+typedef struct mmdb_writeoptions_t mmdb_writeoptions_t;
+typedef struct mmdb_writebatch_t mmdb_writebatch_t;
+typedef struct mmdb_iterator_t mmdb_iterator_t;
+typedef struct mmdb_snapshot_t mmdb_snapshot_t;
+typedef struct mmdb_sstfilewriter_t mmdb_sstfilewriter_t;
+
+/* Block codecs (the values stored on disk). */
+enum { MMDB_NO_COMPRESSION = 0, MMDB_LZ4_COMPRESSION = 2, MMDB_ZSTD_COMPRESSION = 3 };
+
+/* ---- DB ---------------------------------------------------------------- */
+
+/* Opens (or creates, see create_if_missing) the DB at `name`. NULL on error. */
+mmdb_t* mmdb_open(const mmdb_options_t* options, const char* name, char** errptr);
+/* Opens read-only (DB::OpenForReadOnly): works beside a writer; every
+ * mutation fails with a "NotSupported" error. NULL on error. */
+mmdb_t* mmdb_open_for_read_only(const mmdb_options_t* options, const char* name, char** errptr);
+/* Closes and frees the DB (flushes memtables). Errors are dropped; call
+ * mmdb_close_with_error to see them. NULL is ignored. */
+void mmdb_close(mmdb_t* db);
+void mmdb_close_with_error(mmdb_t* db, char** errptr);
+/* Deletes the DB at `name` (fails while it is open). */
+void mmdb_destroy_db(const mmdb_options_t* options, const char* name, char** errptr);
+
+void mmdb_put(mmdb_t* db, const mmdb_writeoptions_t* options, const char* key, size_t keylen,
+              const char* val, size_t vallen, char** errptr);
+void mmdb_delete(mmdb_t* db, const mmdb_writeoptions_t* options, const char* key, size_t keylen,
+                 char** errptr);
+/* Deletes every key in [begin, end). */
+void mmdb_delete_range(mmdb_t* db, const mmdb_writeoptions_t* options, const char* begin,
+                       size_t beginlen, const char* end, size_t endlen, char** errptr);
+/* Applies the batch atomically. */
+void mmdb_write(mmdb_t* db, const mmdb_writeoptions_t* options, mmdb_writebatch_t* batch,
+                char** errptr);
+/* The value of `key` (malloc'ed, *vallen bytes, not NUL-terminated), or NULL
+ * when absent (then *errptr is untouched) or on error. */
+char* mmdb_get(mmdb_t* db, const mmdb_readoptions_t* options, const char* key, size_t keylen,
+               size_t* vallen, char** errptr);
+
+/* Writes the memtables to L0 and waits. */
+void mmdb_flush(mmdb_t* db, char** errptr);
+/* Compacts [start, limit] (inclusive; NULL start/limit = unbounded) to the
+ * last level and waits. */
+void mmdb_compact_range(mmdb_t* db, const char* start, size_t startlen, const char* limit,
+                        size_t limitlen, char** errptr);
+/* A property ("mmdb.stats", "mmdb.num-files-at-level0", ...), malloc'ed and
+ * NUL-terminated, or NULL for an unknown name. */
+char* mmdb_property_value(mmdb_t* db, const char* propname);
+/* Makes `dir` (which must not exist) an openable copy of the DB. */
+void mmdb_create_checkpoint(mmdb_t* db, const char* dir, char** errptr);
+/* Adds SST files written by a mmdb_sstfilewriter_t (docs/ingestion.md). */
+void mmdb_ingest_external_file(mmdb_t* db, const char* const* paths, size_t npaths, char** errptr);
+
+/* ---- Snapshots --------------------------------------------------------- */
+
+/* The current point in time; release it with mmdb_release_snapshot. */
+const mmdb_snapshot_t* mmdb_create_snapshot(mmdb_t* db);
+void mmdb_release_snapshot(mmdb_t* db, const mmdb_snapshot_t* snapshot);
+uint64_t mmdb_snapshot_get_sequence_number(const mmdb_snapshot_t* snapshot);
+
+/* ---- Iterators --------------------------------------------------------- */
+
+/* An iterator over the DB (within the bounds of `options`). Unpositioned. */
+mmdb_iterator_t* mmdb_create_iterator(mmdb_t* db, const mmdb_readoptions_t* options);
+/* An iterator over the keys starting with `prefix`. Unpositioned. */
+mmdb_iterator_t* mmdb_create_prefix_iterator(mmdb_t* db, const mmdb_readoptions_t* options,
+                                             const char* prefix, size_t prefixlen);
+void mmdb_iter_destroy(mmdb_iterator_t* iter);
+unsigned char mmdb_iter_valid(const mmdb_iterator_t* iter);
+void mmdb_iter_seek_to_first(mmdb_iterator_t* iter);
+void mmdb_iter_seek_to_last(mmdb_iterator_t* iter);
+/* First key >= k. */
+void mmdb_iter_seek(mmdb_iterator_t* iter, const char* k, size_t klen);
+/* Last key <= k. */
+void mmdb_iter_seek_for_prev(mmdb_iterator_t* iter, const char* k, size_t klen);
+void mmdb_iter_next(mmdb_iterator_t* iter);
+void mmdb_iter_prev(mmdb_iterator_t* iter);
+/* The current key / value, valid until the next move; empty when invalid. */
+const char* mmdb_iter_key(const mmdb_iterator_t* iter, size_t* klen);
+const char* mmdb_iter_value(const mmdb_iterator_t* iter, size_t* vlen);
+/* Sets *errptr when the iterator met an error. */
+void mmdb_iter_get_error(const mmdb_iterator_t* iter, char** errptr);
+
+/* ---- Write batches ----------------------------------------------------- */
+
+mmdb_writebatch_t* mmdb_writebatch_create(void);
+void mmdb_writebatch_destroy(mmdb_writebatch_t* batch);
+void mmdb_writebatch_clear(mmdb_writebatch_t* batch);
+int mmdb_writebatch_count(mmdb_writebatch_t* batch);
+void mmdb_writebatch_put(mmdb_writebatch_t* batch, const char* key, size_t klen, const char* val,
+                         size_t vlen);
+void mmdb_writebatch_delete(mmdb_writebatch_t* batch, const char* key, size_t klen);
+void mmdb_writebatch_delete_range(mmdb_writebatch_t* batch, const char* begin, size_t beginlen,
+                                  const char* end, size_t endlen);
+
+/* ---- Options ----------------------------------------------------------- */
+
+/* Defaults of mmdb::Options, or one of its presets. */
+mmdb_options_t* mmdb_options_create(void);
+mmdb_options_t* mmdb_options_create_write_heavy(void);
+mmdb_options_t* mmdb_options_create_read_heavy(void);
+void mmdb_options_destroy(mmdb_options_t* options);
+void mmdb_options_set_create_if_missing(mmdb_options_t* options, unsigned char v);
+void mmdb_options_set_error_if_exists(mmdb_options_t* options, unsigned char v);
+void mmdb_options_set_paranoid_checks(mmdb_options_t* options, unsigned char v);
+void mmdb_options_set_write_buffer_size(mmdb_options_t* options, size_t v);
+void mmdb_options_set_max_write_buffer_number(mmdb_options_t* options, int v);
+void mmdb_options_set_block_size(mmdb_options_t* options, size_t v);
+void mmdb_options_set_block_restart_interval(mmdb_options_t* options, int v);
+void mmdb_options_set_bloom_bits_per_key(mmdb_options_t* options, int v);
+void mmdb_options_set_prefix_length(mmdb_options_t* options, size_t v);
+/* One of MMDB_*_COMPRESSION. */
+void mmdb_options_set_compression(mmdb_options_t* options, int v);
+void mmdb_options_set_block_cache_capacity(mmdb_options_t* options, size_t v);
+void mmdb_options_set_max_open_files(mmdb_options_t* options, int v);
+void mmdb_options_set_num_levels(mmdb_options_t* options, int v);
+void mmdb_options_set_l0_compaction_trigger(mmdb_options_t* options, int v);
+void mmdb_options_set_l0_slowdown_writes_trigger(mmdb_options_t* options, int v);
+void mmdb_options_set_l0_stop_writes_trigger(mmdb_options_t* options, int v);
+void mmdb_options_set_target_file_size_base(mmdb_options_t* options, uint64_t v);
+void mmdb_options_set_max_bytes_for_level_base(mmdb_options_t* options, uint64_t v);
+void mmdb_options_set_max_bytes_for_level_multiplier(mmdb_options_t* options, double v);
+void mmdb_options_set_max_background_compactions(mmdb_options_t* options, int v);
+void mmdb_options_set_max_subcompactions(mmdb_options_t* options, int v);
+void mmdb_options_set_rate_limit_bytes_per_sec(mmdb_options_t* options, uint64_t v);
+
+mmdb_readoptions_t* mmdb_readoptions_create(void);
+void mmdb_readoptions_destroy(mmdb_readoptions_t* options);
+void mmdb_readoptions_set_verify_checksums(mmdb_readoptions_t* options, unsigned char v);
+void mmdb_readoptions_set_fill_cache(mmdb_readoptions_t* options, unsigned char v);
+/* NULL = read the latest state. The snapshot must outlive the options' use. */
+void mmdb_readoptions_set_snapshot(mmdb_readoptions_t* options, const mmdb_snapshot_t* snapshot);
+/* Iteration bounds, copied: keys >= lower and < upper. NULL clears a bound. */
+void mmdb_readoptions_set_iterate_lower_bound(mmdb_readoptions_t* options, const char* key,
+                                              size_t keylen);
+void mmdb_readoptions_set_iterate_upper_bound(mmdb_readoptions_t* options, const char* key,
+                                              size_t keylen);
+
+mmdb_writeoptions_t* mmdb_writeoptions_create(void);
+void mmdb_writeoptions_destroy(mmdb_writeoptions_t* options);
+void mmdb_writeoptions_set_sync(mmdb_writeoptions_t* options, unsigned char v);
+void mmdb_writeoptions_set_disable_wal(mmdb_writeoptions_t* options, unsigned char v);
+void mmdb_writeoptions_set_no_slowdown(mmdb_writeoptions_t* options, unsigned char v);
+
+/* ---- SST files for ingestion -------------------------------------------- */
+
+mmdb_sstfilewriter_t* mmdb_sstfilewriter_create(const mmdb_options_t* options);
+void mmdb_sstfilewriter_destroy(mmdb_sstfilewriter_t* writer);
+void mmdb_sstfilewriter_open(mmdb_sstfilewriter_t* writer, const char* path, char** errptr);
+/* Keys strictly increasing (see <mmdb/sst_file_writer.h>). */
+void mmdb_sstfilewriter_put(mmdb_sstfilewriter_t* writer, const char* key, size_t keylen,
+                            const char* val, size_t vallen, char** errptr);
+void mmdb_sstfilewriter_delete(mmdb_sstfilewriter_t* writer, const char* key, size_t keylen,
+                               char** errptr);
+void mmdb_sstfilewriter_delete_range(mmdb_sstfilewriter_t* writer, const char* begin,
+                                     size_t beginlen, const char* end, size_t endlen,
+                                     char** errptr);
+void mmdb_sstfilewriter_finish(mmdb_sstfilewriter_t* writer, char** errptr);
+
+/* ---- Memory ------------------------------------------------------------ */
+
+/* Frees memory returned by this API (values, property values, errors). */
+void mmdb_free(void* ptr);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* MMDB_C_H_ */
