@@ -4,6 +4,9 @@
 #   make test   build (release + invariants) and run the whole suite via ctest
 #   make soak   long randomized / crash runs (not part of CI)
 #   make asan / make tsan   the test suite under sanitizers
+#   make bench  MMDB vs RocksDB vs LevelDB (~10 min): bench/results/REPORT.md + .svg
+#   make micro  Google Benchmark micro-benchmarks of engine building blocks
+#   make baseline-rocksdb   a release RocksDB for the comparison (once, slow)
 
 JOBS       ?= 2
 BUILD_TEST := build/test
@@ -38,12 +41,47 @@ run: release
 	$(BUILD_REL)/tools/mmdb --db $(RUN_DB) bench --num 200000
 	$(BUILD_REL)/tools/mmdb --db $(RUN_DB) stats
 
-# mmdb_bench: MMDB vs RocksDB vs LevelDB on a quick workload set (docs/benchmarks.md).
-.PHONY: bench-quick
-bench-quick: release
-	$(BUILD_REL)/bench/mmdb_bench --engine=mmdb,rocksdb,leveldb --num=200000 \
+# mmdb_bench: MMDB vs RocksDB vs LevelDB (docs/benchmarks.md). Only the
+# benchmark targets are built, in the release tree; the configure step reruns
+# so a release RocksDB made by `make baseline-rocksdb` since is picked up.
+BENCH_BIN   := $(BUILD_REL)/bench/mmdb_bench
+MICRO_BIN   := $(BUILD_REL)/bench/micro/mmdb_micro
+BENCH_OUT   ?= bench/results
+BENCH_NUM   ?= 400000
+BENCH_REPEAT ?= 3
+BENCH_WBUF  ?= 8388608
+BENCH_LIST  ?= fillseq,fillrandom,overwrite,readrandom,readmissing,seekrandom,readseq,readreverse,readwhilewriting,readrandom_cold,seek_after_deleterange,get_after_deleterange,deleterandom,fillbatch,fillsync,itercreate,seek_queue,vsdb_cow,vsdb_point,vsdb_prefix_scan,vsdb_range,vsdb_drop,vsdb_gc
+
+.PHONY: bench bench-quick bench-build micro baseline-rocksdb
+bench-build: deps
+	cmake -S . -B $(BUILD_REL) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DMMDB_INVARIANTS=OFF
+	cmake --build $(BUILD_REL) -j $(JOBS) --target mmdb_bench mmdb_micro
+
+# The default comparison (about 10 minutes on 2 cores): every workload,
+# 3 interleaved rounds, medians. Writes $(BENCH_OUT)/REPORT.md, the ratio
+# chart REPORT.svg and one JSON line per result in results.jsonl.
+bench: bench-build
+	@test -f $(HOME)/.cache/mmdb/rocksdb-release/install/.complete || \
+	  echo "bench: NOTE: no release RocksDB; comparing against Debian's (assertions on). Run make baseline-rocksdb first." >&2
+	mkdir -p $(BENCH_OUT)
+	$(BENCH_BIN) --engine=mmdb,rocksdb,leveldb --num=$(BENCH_NUM) --repeat=$(BENCH_REPEAT) \
+	  --write_buffer_size=$(BENCH_WBUF) --target_file_size=$(BENCH_WBUF) \
+	  --benchmarks=$(BENCH_LIST) --json \
+	  --report=$(BENCH_OUT)/REPORT.md --chart=$(BENCH_OUT)/REPORT.svg > $(BENCH_OUT)/results.jsonl
+
+bench-quick: bench-build
+	$(BENCH_BIN) --engine=mmdb,rocksdb,leveldb --num=200000 \
 	  --benchmarks=fillrandom,readrandom,readmissing,seekrandom,readseq \
-	  --report=bench/results/REPORT.md
+	  --report=$(BUILD_REL)/bench-quick.md
+
+# Google Benchmark micro-benchmarks (skiplist, block, bloom, CRC-32, codecs, cache).
+micro: bench-build
+	$(MICRO_BIN)
+
+# A release (-O2 -DNDEBUG) RocksDB, built once into ~/.cache/mmdb (nice 19,
+# one job: slow). mmdb_bench links it instead of Debian's when present.
+baseline-rocksdb:
+	bash scripts/baseline_rocksdb.sh
 
 soak: build
 	cd $(BUILD_TEST) && ctest -j $(JOBS) --output-on-failure -L slow

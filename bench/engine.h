@@ -38,8 +38,13 @@ struct EngineSettings {
   int max_write_buffer_number = 2;
   // Bloom filter bits per key; 0 = no filter. Default: 10.
   int bloom_bits = 10;
-  // Block codec; LevelDB has no LZ4/Zstd and falls back to none. Default: none.
+  // Block codec; LevelDB has no LZ4/Zstd and uses snappy for either (none
+  // stays none). Default: none.
   Compression compression = Compression::kNone;
+  // Codec per level (index = level, the last entry repeats below); empty =
+  // `compression` everywhere. LevelDB cannot vary it per level: it uses
+  // snappy when any entry compresses.
+  std::vector<Compression> compression_per_level;
   // Background flush + compaction threads. Default: 2.
   int background_threads = 2;
   // L0 file counts: compaction trigger, write slowdown, write stop.
@@ -54,7 +59,17 @@ struct EngineSettings {
   size_t prefix_length = 0;
   // Check block checksums on reads (all engines alike). Default: true.
   bool verify_checksums = true;
+  // Open with a garbage-collection hook (RocksDB: a compaction filter that
+  // drops the keys given to Engine::GarbageCollect). MMDB always has its
+  // lazy-delete set; LevelDB has no hook. Default: false.
+  bool gc_filter = false;
 };
+
+// The codec at `level` under `settings` (compression_per_level, else
+// compression).
+Compression CompressionAt(const EngineSettings& settings, int level);
+// "lz4" or "L0-L1 lz4, L2+ zstd" style description of the codecs.
+std::string CompressionText(const EngineSettings& settings);
 
 // The outcome of an engine call. `message` is only filled on error, so an OK
 // or NotFound result costs no allocation.
@@ -118,6 +133,24 @@ class Engine {
   // Iterates only the keys starting with `prefix` (native prefix iterator,
   // a prefix extractor, or bounds, depending on the engine).
   virtual std::unique_ptr<EngineIterator> NewPrefixIterator(std::string_view prefix) = 0;
+  // An iterator over [lower, upper) using the engine's iterate bounds
+  // (LevelDB: a wrapper that stops at the edges).
+  virtual std::unique_ptr<EngineIterator> NewBoundedIterator(std::string_view lower,
+                                                             std::string_view upper) = 0;
+
+  // Deletes every key in [begin, end). Engines without a range delete
+  // (LevelDB) delete key by key and set *emulated.
+  virtual EngineStatus DeleteRange(std::string_view begin, std::string_view end,
+                                   bool* emulated) = 0;
+  // Removes `dead` (keys nobody will read again) through the engine's
+  // garbage-collection path and compacts the whole key range, waiting for
+  // it: MMDB LazyDeleteBatch + CompactRange; RocksDB a compaction filter
+  // (needs settings.gc_filter) + CompactRange; LevelDB Delete per key +
+  // CompactRange (emulated). *method says which.
+  virtual EngineStatus GarbageCollect(const std::vector<std::string>& dead,
+                                      std::string* method) = 0;
+  // Compacts the whole key range and waits.
+  virtual EngineStatus CompactAll() = 0;
 
   // Writes the memtable(s) to SSTs and waits.
   virtual EngineStatus Flush() = 0;
@@ -129,18 +162,19 @@ class Engine {
   virtual EngineStatus Close() = 0;
 };
 
-// Opens a fresh DB of engine `name` ("mmdb", "rocksdb", "leveldb") in `dir`.
+// Opens a DB of engine `name` ("mmdb", "rocksdb", "leveldb") in `dir`:
+// a new one when `fresh` (failing if one exists), else the existing one.
 // On failure returns null and sets *error.
 std::unique_ptr<Engine> OpenEngine(std::string_view name, const EngineSettings& settings,
-                                   const std::string& dir, std::string* error);
+                                   const std::string& dir, bool fresh, std::string* error);
 
 // Per-engine factories (one per adapter file).
 std::unique_ptr<Engine> OpenMmdbEngine(const EngineSettings& settings, const std::string& dir,
-                                       std::string* error);
+                                       bool fresh, std::string* error);
 std::unique_ptr<Engine> OpenRocksDbEngine(const EngineSettings& settings, const std::string& dir,
-                                          std::string* error);
+                                          bool fresh, std::string* error);
 std::unique_ptr<Engine> OpenLevelDbEngine(const EngineSettings& settings, const std::string& dir,
-                                          std::string* error);
+                                          bool fresh, std::string* error);
 
 // The smallest string greater than every string starting with `prefix`;
 // empty when there is none (all 0xff).
@@ -148,5 +182,10 @@ std::string PrefixSuccessor(std::string_view prefix);
 
 // Bytes of all regular files under `dir` (like du --apparent-size).
 uint64_t DirectoryBytes(const std::string& dir);
+
+// Drops `dir`'s files from the OS page cache: fsync, then
+// posix_fadvise(POSIX_FADV_DONTNEED) on every regular file under it. The DB
+// must be closed. False (with *error) when a file cannot be opened.
+bool DropDirectoryFromPageCache(const std::string& dir, std::string* error);
 
 }  // namespace mmdb_bench

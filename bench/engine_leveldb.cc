@@ -29,29 +29,31 @@ EngineStatus FromLevel(const leveldb::Status& s) {
 leveldb::Slice ToSlice(std::string_view s) { return leveldb::Slice(s.data(), s.size()); }
 std::string_view ToView(const leveldb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
-// A LevelDB iterator, optionally restricted to keys starting with a prefix
-// (LevelDB has no bounds or prefix extractor; the wrapper stops at the
-// prefix's edges).
+// A LevelDB iterator, optionally restricted to [lower, upper) (empty =
+// unbounded). LevelDB has no iterate bounds or prefix extractor: the
+// wrapper clamps seeks and stops at the edges.
 class LevelIterator final : public EngineIterator {
  public:
-  LevelIterator(leveldb::Iterator* it, std::string prefix)
-      : it_(it), prefix_(std::move(prefix)), successor_(PrefixSuccessor(prefix_)) {}
+  LevelIterator(leveldb::Iterator* it, std::string lower, std::string upper)
+      : it_(it), lower_(std::move(lower)), upper_(std::move(upper)) {}
   bool Valid() const override {
     if (!it_->Valid()) return false;
-    return prefix_.empty() || ToView(it_->key()).starts_with(prefix_);
+    std::string_view k = ToView(it_->key());
+    return (lower_.empty() || k >= std::string_view(lower_)) &&
+           (upper_.empty() || k < std::string_view(upper_));
   }
   void SeekToFirst() override {
-    if (prefix_.empty()) {
+    if (lower_.empty()) {
       it_->SeekToFirst();
     } else {
-      it_->Seek(ToSlice(prefix_));
+      it_->Seek(ToSlice(lower_));
     }
   }
   void SeekToLast() override {
-    if (prefix_.empty() || successor_.empty()) {
+    if (upper_.empty()) {
       it_->SeekToLast();
     } else {
-      it_->Seek(ToSlice(successor_));
+      it_->Seek(ToSlice(upper_));
       if (it_->Valid()) {
         it_->Prev();
       } else {
@@ -60,7 +62,7 @@ class LevelIterator final : public EngineIterator {
     }
   }
   void Seek(std::string_view target) override {
-    if (!prefix_.empty() && target < std::string_view(prefix_)) target = prefix_;
+    if (!lower_.empty() && target < std::string_view(lower_)) target = lower_;
     it_->Seek(ToSlice(target));
   }
   void Next() override { it_->Next(); }
@@ -71,8 +73,8 @@ class LevelIterator final : public EngineIterator {
 
  private:
   std::unique_ptr<leveldb::Iterator> it_;
-  std::string prefix_;
-  std::string successor_;
+  std::string lower_;
+  std::string upper_;
 };
 
 class LevelBatch final : public EngineBatch {
@@ -96,14 +98,18 @@ class LevelEngine final : public Engine {
     options_.write_buffer_size = settings.write_buffer_size;
     options_.max_file_size = settings.target_file_size;
     options_.max_open_files = 100000;
-    // LevelDB offers snappy or nothing; LZ4/Zstd requests run uncompressed.
-    options_.compression = leveldb::kNoCompression;
+    // LevelDB offers snappy or nothing, for every level alike: snappy
+    // stands in for LZ4/Zstd whenever any level compresses.
+    compressed_ = settings.compression != Compression::kNone;
+    for (Compression c : settings.compression_per_level) compressed_ |= c != Compression::kNone;
+    options_.compression = compressed_ ? leveldb::kSnappyCompression : leveldb::kNoCompression;
     read_options_.verify_checksums = settings.verify_checksums;
   }
   ~LevelEngine() override { (void)Close(); }  // an error here has nobody to go to
 
   EngineStatus Open(bool fresh) {
     options_.error_if_exists = fresh;
+    options_.create_if_missing = fresh;
     leveldb::DB* db = nullptr;
     leveldb::Status s = leveldb::DB::Open(options_, dir_, &db);
     db_.reset(db);
@@ -121,16 +127,15 @@ class LevelEngine final : public Engine {
     std::snprintf(
         buf, sizeof(buf),
         "block_size=%zu block_cache=LRU(%zu) write_buffer_size=%zu "
-        "filter_policy=bloom(%d) compression=none%s max_file_size=%zu "
+        "filter_policy=bloom(%d) compression=%s max_file_size=%zu "
         "max_open_files=%d verify_checksums=%d wal=on; fixed by LevelDB: "
         "1 background thread, 1 immutable memtable, L0 triggers 4/8/12, "
         "L1 target 10 MiB, no prefix filter",
         options_.block_size, settings_.cache_size, options_.write_buffer_size, settings_.bloom_bits,
-        settings_.compression == Compression::kNone
-            ? ""
-            : (std::string(" (asked ") + CompressionName(settings_.compression) +
-               ": LevelDB has no LZ4/Zstd, so none)")
-                  .c_str(),
+        compressed_ ? ("snappy (asked " + CompressionText(settings_) +
+                       "; LevelDB has no LZ4/Zstd and no per-level codec)")
+                          .c_str()
+                    : "none",
         options_.max_file_size, options_.max_open_files, settings_.verify_checksums ? 1 : 0);
     return buf;
   }
@@ -156,10 +161,50 @@ class LevelEngine final : public Engine {
   }
 
   std::unique_ptr<EngineIterator> NewIterator() override {
-    return std::make_unique<LevelIterator>(db_->NewIterator(read_options_), std::string());
+    return std::make_unique<LevelIterator>(db_->NewIterator(read_options_), std::string(),
+                                           std::string());
   }
   std::unique_ptr<EngineIterator> NewPrefixIterator(std::string_view prefix) override {
-    return std::make_unique<LevelIterator>(db_->NewIterator(read_options_), std::string(prefix));
+    return std::make_unique<LevelIterator>(db_->NewIterator(read_options_), std::string(prefix),
+                                           PrefixSuccessor(prefix));
+  }
+  std::unique_ptr<EngineIterator> NewBoundedIterator(std::string_view lower,
+                                                     std::string_view upper) override {
+    return std::make_unique<LevelIterator>(db_->NewIterator(read_options_), std::string(lower),
+                                           std::string(upper));
+  }
+
+  // No range delete in LevelDB: one batch of point deletes over the keys
+  // present in the range.
+  EngineStatus DeleteRange(std::string_view begin, std::string_view end, bool* emulated) override {
+    *emulated = true;
+    leveldb::WriteBatch batch;
+    std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(read_options_));
+    for (it->Seek(ToSlice(begin)); it->Valid() && ToView(it->key()) < end; it->Next()) {
+      batch.Delete(it->key());
+    }
+    if (!it->status().ok()) return FromLevel(it->status());
+    return FromLevel(db_->Write(leveldb::WriteOptions(), &batch));
+  }
+
+  EngineStatus GarbageCollect(const std::vector<std::string>& dead, std::string* method) override {
+    *method = "Delete per key + CompactRange (emulated: LevelDB has no GC hook)";
+    constexpr size_t kBatch = 1000;
+    leveldb::WriteBatch batch;
+    for (size_t i = 0; i < dead.size(); ++i) {
+      batch.Delete(ToSlice(dead[i]));
+      if ((i + 1) % kBatch == 0 || i + 1 == dead.size()) {
+        leveldb::Status s = db_->Write(leveldb::WriteOptions(), &batch);
+        if (!s.ok()) return FromLevel(s);
+        batch.Clear();
+      }
+    }
+    return CompactAll();
+  }
+
+  EngineStatus CompactAll() override {
+    db_->CompactRange(nullptr, nullptr);
+    return EngineStatus::Ok();
   }
 
   // LevelDB has no public flush; reopening converts the WAL into an L0 table.
@@ -205,6 +250,7 @@ class LevelEngine final : public Engine {
   std::string dir_;
   std::unique_ptr<leveldb::Cache> cache_;
   std::unique_ptr<const leveldb::FilterPolicy> filter_;
+  bool compressed_ = false;
   leveldb::Options options_;
   leveldb::ReadOptions read_options_;
   std::unique_ptr<leveldb::DB> db_;
@@ -213,9 +259,9 @@ class LevelEngine final : public Engine {
 }  // namespace
 
 std::unique_ptr<Engine> OpenLevelDbEngine(const EngineSettings& settings, const std::string& dir,
-                                          std::string* error) {
+                                          bool fresh, std::string* error) {
   auto engine = std::make_unique<LevelEngine>(settings, dir);
-  EngineStatus s = engine->Open(/*fresh=*/true);
+  EngineStatus s = engine->Open(fresh);
   if (!s.ok()) {
     *error = "leveldb open " + dir + ": " + s.message;
     return nullptr;

@@ -83,7 +83,7 @@ class MmdbEngine final : public Engine {
                   "verify_checksums=%d wal=on",
                   options_.block_size, options_.block_cache_capacity, options_.write_buffer_size,
                   options_.max_write_buffer_number, options_.bloom_bits_per_key,
-                  CompressionName(settings_.compression), options_.max_background_compactions,
+                  CompressionText(settings_).c_str(), options_.max_background_compactions,
                   options_.l0_compaction_trigger, options_.l0_slowdown_writes_trigger,
                   options_.l0_stop_writes_trigger,
                   static_cast<unsigned long long>(options_.target_file_size_base),
@@ -117,6 +117,28 @@ class MmdbEngine final : public Engine {
   }
   std::unique_ptr<EngineIterator> NewPrefixIterator(std::string_view prefix) override {
     return std::make_unique<MmdbIterator>(db_->NewPrefixIterator(read_options_, prefix));
+  }
+  std::unique_ptr<EngineIterator> NewBoundedIterator(std::string_view lower,
+                                                     std::string_view upper) override {
+    mmdb::ReadOptions ro = read_options_;
+    ro.iterate_lower_bound = std::string(lower);
+    ro.iterate_upper_bound = std::string(upper);
+    return std::make_unique<MmdbIterator>(db_->NewIterator(ro));
+  }
+
+  EngineStatus DeleteRange(std::string_view begin, std::string_view end, bool* emulated) override {
+    *emulated = false;
+    return FromMmdb(db_->DeleteRange(mmdb::WriteOptions(), begin, end));
+  }
+
+  EngineStatus GarbageCollect(const std::vector<std::string>& dead, std::string* method) override {
+    *method = "LazyDeleteBatch + CompactRange";
+    db_->LazyDeleteBatch(dead);
+    return CompactAll();
+  }
+
+  EngineStatus CompactAll() override {
+    return FromMmdb(db_->CompactRange(std::nullopt, std::nullopt));
   }
 
   EngineStatus Flush() override { return FromMmdb(db_->Flush()); }
@@ -156,10 +178,10 @@ class MmdbEngine final : public Engine {
 }  // namespace
 
 std::unique_ptr<Engine> OpenMmdbEngine(const EngineSettings& settings, const std::string& dir,
-                                       std::string* error) {
+                                       bool fresh, std::string* error) {
   mmdb::Options options;
-  options.create_if_missing = true;
-  options.error_if_exists = true;
+  options.create_if_missing = fresh;
+  options.error_if_exists = fresh;
   options.block_size = settings.block_size;
   options.block_cache_capacity = settings.cache_size;
   options.write_buffer_size = settings.write_buffer_size;
@@ -167,6 +189,9 @@ std::unique_ptr<Engine> OpenMmdbEngine(const EngineSettings& settings, const std
   options.bloom_bits_per_key = settings.bloom_bits;
   options.prefix_length = settings.prefix_length;
   options.compression = ToMmdb(settings.compression);
+  for (Compression c : settings.compression_per_level) {
+    options.compression_per_level.push_back(ToMmdb(c));
+  }
   options.max_background_compactions = settings.background_threads;
   options.l0_compaction_trigger = settings.l0_compaction_trigger;
   options.l0_slowdown_writes_trigger = settings.l0_slowdown_writes_trigger;

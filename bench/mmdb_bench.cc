@@ -4,20 +4,27 @@
 //
 //   mmdb_bench --engine=mmdb,rocksdb,leveldb --num=1000000
 //              --benchmarks=fillrandom,readrandom --report=bench/results/REPORT.md
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <system_error>
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "bench/engine.h"
 #include "bench/keys.h"
 #include "bench/report.h"
+#include "bench/result_codec.h"
 #include "bench/workload.h"
 
 namespace mmdb_bench {
@@ -55,6 +62,104 @@ std::string MakeTempDir() {
   return buf.data();
 }
 
+// Runs one engine's workloads for one round, reporting through `emit`:
+// kInfo first, then kStart/kResult per workload, kError on failure.
+// Returns the exit code (0 = all ran).
+using Emit = std::function<void(MessageType, std::string_view)>;
+
+int RunEngineRound(const std::string& engine, int round, const std::vector<std::string>& workloads,
+                   const BenchConfig& config, const EngineSettings& settings,
+                   const std::string& dir, bool keep_dir, const Emit& emit) {
+  std::string error;
+  {
+    EngineRun probe(engine, settings, dir + ".probe");
+    if (!probe.Reset(&error)) {
+      emit(MessageType::kError, error);
+      return 1;
+    }
+    emit(MessageType::kInfo, probe.engine()->Version() + "\n" + probe.engine()->SettingsText());
+    probe.Destroy();
+  }
+  EngineRun run(engine, settings, dir);
+  int status = 0;
+  for (size_t step = 0; step < workloads.size(); ++step) {
+    const std::string& w = workloads[step];
+    emit(MessageType::kStart, w);
+    WorkloadResult r;
+    if (!RunWorkload(w, round, static_cast<int>(step), config, &run, &r, &error)) {
+      emit(MessageType::kError, w + ": " + error);
+      status = 1;
+      break;
+    }
+    emit(MessageType::kResult, EncodeResult(r));
+  }
+  if (keep_dir) {
+    if (!run.Close(&error) && status == 0) {
+      emit(MessageType::kError, "close: " + error);
+      status = 1;
+    }
+  } else {
+    run.Destroy();
+  }
+  return status;
+}
+
+// Runs RunEngineRound in a forked child (so peak RSS and bytes written
+// belong to one engine) and feeds its messages to `emit`. The parent must
+// not have started threads (RocksDB's thread pools do not survive a fork).
+int RunEngineRoundInChild(const std::string& engine, int round,
+                          const std::vector<std::string>& workloads, const BenchConfig& config,
+                          const EngineSettings& settings, const std::string& dir, bool keep_dir,
+                          const Emit& emit) {
+  int fds[2];
+  if (::pipe(fds) != 0) {
+    emit(MessageType::kError, std::string("pipe: ") + std::strerror(errno));
+    return 1;
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    emit(MessageType::kError, std::string("fork: ") + std::strerror(errno));
+    return 1;
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    int rc = RunEngineRound(engine, round, workloads, config, settings, dir, keep_dir,
+                            [fd = fds[1]](MessageType t, std::string_view p) {
+                              (void)WriteMessage(fd, t, p);  // a dead parent: nobody to tell
+                            });
+    std::fflush(stderr);
+    ::_exit(rc);
+  }
+  ::close(fds[1]);
+  std::string last_started;
+  bool reported_error = false;
+  MessageType type;
+  std::string payload;
+  while (ReadMessage(fds[0], &type, &payload)) {
+    if (type == MessageType::kStart) last_started = payload;
+    if (type == MessageType::kError) reported_error = true;
+    emit(type, payload);
+  }
+  ::close(fds[0]);
+  int wstatus = 0;
+  while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(wstatus)) {
+    int sig = WTERMSIG(wstatus);
+    emit(MessageType::kError, "process died of signal " + std::to_string(sig) + " (" +
+                                  strsignal(sig) + ") during workload '" + last_started + "'");
+    return 1;
+  }
+  int rc = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 1;
+  if (rc != 0 && !reported_error) {
+    emit(MessageType::kError,
+         "exited with status " + std::to_string(rc) + " during workload '" + last_started + "'");
+  }
+  return rc;
+}
+
 struct Flags {
   std::string engines = "mmdb,rocksdb,leveldb";
   std::string benchmarks =
@@ -63,7 +168,9 @@ struct Flags {
   std::string compression = "none";
   std::string db;
   std::string report;
+  std::string chart;
   bool json = false;
+  bool fork = true;
   int repeat = 1;
 };
 
@@ -110,8 +217,32 @@ int Main(int argc, char** argv) {
   app.add_option("--db", flags.db,
                  "Parent directory for the DBs (<db>/<engine> is wiped first and kept "
                  "after); default: a temp dir, removed after");
+  app.add_option("--vsdb_steps", config.vsdb_steps,
+                 "vsdb_cow mutation steps (WriteBatches of 4 nodes); 0 = num/20")
+      ->capture_default_str();
+  app.add_option("--vsdb_collections", config.vsdb_collections,
+                 "vsdb collections; 0 = steps/50 (at least 16)")
+      ->capture_default_str();
+  app.add_option("--range_deletes", config.range_deletes,
+                 "DeleteRanges of *_after_deleterange; 0 = num/200")
+      ->capture_default_str();
+  app.add_option("--queue_ops", config.queue_ops, "seek_queue operations; 0 = num/20")
+      ->capture_default_str();
+  app.add_option("--cold_cache_size", config.cold_cache_size, "readrandom_cold block cache bytes")
+      ->capture_default_str();
+  app.add_option("--itercreate_ssts", config.itercreate_ssts,
+                 "SSTs the itercreate fill aims for (files >= 1 MiB)")
+      ->capture_default_str();
+  app.add_option("--writer_rate", config.writer_rate,
+                 "readwhilewriting writer puts/s (0 = flat out)")
+      ->capture_default_str();
   app.add_flag("--json", flags.json, "One JSON line per result on stdout (text goes to stderr)");
   app.add_option("--report", flags.report, "Write a Markdown report to this file");
+  app.add_option("--chart", flags.chart,
+                 "Write an SVG bar chart of the MMDB ratios per workload to this file");
+  app.add_flag("--fork,!--no-fork", flags.fork,
+               "Run each engine in a child process (per-engine peak RSS and bytes written)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   RunInfo info;
@@ -150,55 +281,75 @@ int Main(int argc, char** argv) {
   std::string base = temp ? MakeTempDir() : flags.db;
   if (base.empty()) return die("cannot create a temp directory");
 
-  // Versions and settings, from a throwaway DB per engine.
-  for (const std::string& e : info.engines) {
-    std::string error;
-    EngineRun probe(e, settings, base + "/" + e + ".probe");
-    if (!probe.Reset(&error)) return die(error);
-    info.engine_versions.push_back(probe.engine()->Version());
-    info.engine_settings.push_back(probe.engine()->SettingsText());
-    probe.Destroy();
-    std::fprintf(text, "%-8s %s\n         %s\n", e.c_str(), info.engine_versions.back().c_str(),
-                 info.engine_settings.back().c_str());
-  }
-  std::fprintf(text,
-               "num=%llu reads=%llu key_size=%d value_size=%d threads=%d repeat=%d dir=%s\n"
-               "(the machine may be shared: small differences are noise)\n",
-               static_cast<unsigned long long>(config.num),
-               static_cast<unsigned long long>(config.reads ? config.reads : config.num),
-               config.key_size, config.value_size, config.threads, flags.repeat, base.c_str());
-  std::fflush(text);
-
+  config.progress = true;  // drawn only when stderr is a terminal
   std::vector<WorkloadResult> results;
+  info.engine_versions.assign(info.engines.size(), "");
+  info.engine_settings.assign(info.engines.size(), "");
+  bool header_printed = false;
   int status = 0;
   const size_t n_engines = info.engines.size();
   for (int round = 1; round <= flags.repeat && status == 0; ++round) {
-    if (flags.repeat > 1) std::fprintf(text, "-- round %d of %d\n", round, flags.repeat);
     // Rotate the starting engine each round so none always runs first.
     for (size_t k = 0; k < n_engines && status == 0; ++k) {
-      const std::string& e = info.engines[(k + static_cast<size_t>(round - 1)) % n_engines];
-      EngineRun run(e, settings, base + "/" + e);
-      for (size_t step = 0; step < info.workloads.size(); ++step) {
-        const std::string& w = info.workloads[step];
-        WorkloadResult r;
-        std::string error;
-        if (!RunWorkload(w, round, static_cast<int>(step), config, &run, &r, &error)) {
-          status = die(e + " " + w + ": " + error);
-          break;
+      const size_t ei = (k + static_cast<size_t>(round - 1)) % n_engines;
+      const std::string& e = info.engines[ei];
+      std::string failure;
+      auto emit = [&](MessageType type, std::string_view payload) {
+        switch (type) {
+          case MessageType::kInfo: {
+            size_t nl = payload.find('\n');
+            if (!info.engine_versions[ei].empty()) break;
+            info.engine_versions[ei] = std::string(payload.substr(0, nl));
+            info.engine_settings[ei] =
+                nl == std::string_view::npos ? "" : std::string(payload.substr(nl + 1));
+            std::fprintf(text, "%-8s %s\n         %s\n", e.c_str(),
+                         info.engine_versions[ei].c_str(), info.engine_settings[ei].c_str());
+            break;
+          }
+          case MessageType::kStart:
+            if (!header_printed) {
+              header_printed = true;
+              std::fprintf(
+                  text,
+                  "num=%llu reads=%llu key_size=%d value_size=%d threads=%d repeat=%d "
+                  "fork=%d dir=%s\n(the machine may be shared: small differences are noise)\n",
+                  static_cast<unsigned long long>(config.num),
+                  static_cast<unsigned long long>(config.reads ? config.reads : config.num),
+                  config.key_size, config.value_size, config.threads, flags.repeat,
+                  flags.fork ? 1 : 0, base.c_str());
+            }
+            if (flags.repeat > 1 && payload == info.workloads.front()) {
+              std::fprintf(text, "-- round %d of %d: %s\n", round, flags.repeat, e.c_str());
+            }
+            break;
+          case MessageType::kResult: {
+            WorkloadResult r;
+            if (!DecodeResult(payload, &r)) {
+              failure = "garbled result from the engine process";
+              break;
+            }
+            std::fprintf(text, "%s\n", ResultLine(r).c_str());
+            if (flags.json) {
+              std::printf("%s\n", ResultJson(r, config).c_str());
+              std::fflush(stdout);
+            }
+            results.push_back(std::move(r));
+            break;
+          }
+          case MessageType::kError:
+            if (failure.empty()) failure = std::string(payload);
+            break;
         }
-        std::fprintf(text, "%s\n", ResultLine(r).c_str());
         std::fflush(text);
-        if (flags.json) {
-          std::printf("%s\n", ResultJson(r, config).c_str());
-          std::fflush(stdout);
-        }
-        results.push_back(std::move(r));
-      }
-      if (temp) {
-        run.Destroy();
-      } else {
-        std::string error;
-        if (!run.Close(&error)) status = die(e + " close: " + error);
+      };
+      const std::string dir = base + "/" + e;
+      int rc =
+          flags.fork
+              ? RunEngineRoundInChild(e, round, info.workloads, config, settings, dir, !temp, emit)
+              : RunEngineRound(e, round, info.workloads, config, settings, dir, !temp, emit);
+      if (rc != 0 || !failure.empty()) {
+        status = die(e + " (round " + std::to_string(round) +
+                     "): " + (failure.empty() ? "failed" : failure));
       }
     }
   }
@@ -217,6 +368,15 @@ int Main(int argc, char** argv) {
     out << MarkdownReport(info, results);
     if (!out) return die("cannot write " + flags.report);
     std::fprintf(text, "\nreport written to %s\n", flags.report.c_str());
+  }
+  if (!flags.chart.empty()) {
+    std::error_code ec;
+    std::filesystem::path parent = std::filesystem::path(flags.chart).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    std::ofstream out(flags.chart);
+    out << RatioChartSvg(info, results);
+    if (!out) return die("cannot write " + flags.chart);
+    std::fprintf(text, "chart written to %s\n", flags.chart.c_str());
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "bench/report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <thread>
 
@@ -90,10 +91,12 @@ std::string ResultLine(const WorkloadResult& r) {
     line += Format("  p50 %.1f p99 %.1f p99.9 %.1f us", r.latency.Percentile(50) / 1e3,
                    r.latency.Percentile(99) / 1e3, r.latency.Percentile(99.9) / 1e3);
   }
-  if (!IsFillWorkload(r.workload) && r.workload != "overwrite" && r.workload != "deleterandom") {
+  if (!IsWriteWorkload(r.workload)) {
     line += Format("  (%llu of %llu found)", static_cast<unsigned long long>(r.found),
                    static_cast<unsigned long long>(r.ops));
   }
+  if (r.WriteAmp() > 0) line += Format("  w-amp %.2f", r.WriteAmp());
+  if (r.peak_rss_bytes > 0) line += "  rss " + Megabytes(r.peak_rss_bytes);
   line += "  db " + Megabytes(r.dir_bytes);
   if (!r.files_per_level.empty()) line += " [" + r.files_per_level + "]";
   if (!r.note.empty()) line += "  (" + r.note + ")";
@@ -119,11 +122,31 @@ std::string ResultJson(const WorkloadResult& r, const BenchConfig& config) {
   j += Format(",\"db_dir_bytes\":%llu,\"sst_bytes\":%llu",
               static_cast<unsigned long long>(r.dir_bytes),
               static_cast<unsigned long long>(r.sst_bytes));
+  j += Format(",\"user_write_bytes\":%llu,\"io_write_bytes\":%llu,\"write_amp\":%.3f",
+              static_cast<unsigned long long>(r.user_write_bytes),
+              static_cast<unsigned long long>(r.io_write_bytes), r.WriteAmp());
+  j += Format(",\"peak_rss_bytes\":%llu", static_cast<unsigned long long>(r.peak_rss_bytes));
+  for (const auto& [name, value] : r.metrics) {
+    j += ",\"" + JsonEscape(name) + "\":" + Format("%.6g", value);
+  }
   j += ",\"files_per_level\":\"" + JsonEscape(r.files_per_level) + "\"";
   if (!r.note.empty()) j += ",\"note\":\"" + JsonEscape(r.note) + "\"";
   j += "}";
   return j;
 }
+
+namespace {
+
+// MMDB ops/s over `baseline` ops/s for a step; NaN when either is missing.
+double RatioValue(const std::vector<WorkloadResult>& results, size_t step,
+                  const std::string& baseline) {
+  const WorkloadResult* m = Median(results, step, "mmdb");
+  const WorkloadResult* b = Median(results, step, baseline);
+  if (m == nullptr || b == nullptr || b->OpsPerSec() == 0) return std::nan("");
+  return m->OpsPerSec() / b->OpsPerSec();
+}
+
+}  // namespace
 
 std::string SummaryTables(const RunInfo& info, const std::vector<WorkloadResult>& results) {
   const bool has_mmdb = Has(info.engines, "mmdb");
@@ -171,11 +194,11 @@ std::string SummaryTables(const RunInfo& info, const std::vector<WorkloadResult>
   }
   if (any_latency) out += lat;
 
-  // Space after fills.
+  // Space and write amplification after fills.
   bool any_fill = false;
   std::string space =
-      "\n| after | engine | DB dir (du) | live SST | files per level |\n"
-      "|---|---|---:|---:|---|\n";
+      "\n| after | engine | DB dir (du) | live SST | write amp | files per level |\n"
+      "|---|---|---:|---:|---:|---|\n";
   for (size_t step = 0; step < info.workloads.size(); ++step) {
     const std::string& w = info.workloads[step];
     if (!IsFillWorkload(w)) continue;
@@ -185,10 +208,66 @@ std::string SummaryTables(const RunInfo& info, const std::vector<WorkloadResult>
       any_fill = true;
       space += "| " + w + " | " + e + " | " + Megabytes(r->dir_bytes) + " | " +
                Megabytes(r->sst_bytes) + " | " +
+               (r->WriteAmp() > 0 ? Format("%.2f", r->WriteAmp()) : std::string("-")) + " | " +
                (r->files_per_level.empty() ? "(all in memtable)" : r->files_per_level) + " |\n";
     }
   }
   if (any_fill) out += space;
+
+  // Peak RSS per workload.
+  bool any_rss = false;
+  std::string rss = "\n| workload |";
+  for (const std::string& e : info.engines) rss += " " + e + " peak RSS |";
+  rss += "\n|---|";
+  for (size_t i = 0; i < info.engines.size(); ++i) rss += "---:|";
+  rss += "\n";
+  for (size_t step = 0; step < info.workloads.size(); ++step) {
+    rss += "| " + info.workloads[step] + " |";
+    for (const std::string& e : info.engines) {
+      const WorkloadResult* r = Median(results, step, e);
+      bool known = r != nullptr && r->peak_rss_bytes > 0;
+      any_rss |= known;
+      rss += " " + (known ? Megabytes(r->peak_rss_bytes) : std::string("-")) + " |";
+    }
+    rss += "\n";
+  }
+  if (any_rss) out += rss;
+
+  // Reads after deletes: before/after per engine.
+  bool any_delete = false;
+  std::string del =
+      "\n| delete-heavy workload | engine | ops/s before | ops/s after | after/before |\n"
+      "|---|---|---:|---:|---:|\n";
+  for (size_t step = 0; step < info.workloads.size(); ++step) {
+    for (const std::string& e : info.engines) {
+      const WorkloadResult* r = Median(results, step, e);
+      if (r == nullptr || r->Metric("after_vs_before", -1) < 0) continue;
+      any_delete = true;
+      del += Format("| %s | %s | %s | %s | %.2fx |\n", info.workloads[step].c_str(), e.c_str(),
+                    Thousands(r->Metric("before_ops_per_sec")).c_str(),
+                    Thousands(r->OpsPerSec()).c_str(), r->Metric("after_vs_before"));
+    }
+  }
+  if (any_delete) out += del;
+
+  // Garbage collection.
+  bool any_gc = false;
+  std::string gc =
+      "\n| GC | engine | SST before | SST after | reclaimed | seconds |\n"
+      "|---|---|---:|---:|---:|---:|\n";
+  for (size_t step = 0; step < info.workloads.size(); ++step) {
+    for (const std::string& e : info.engines) {
+      const WorkloadResult* r = Median(results, step, e);
+      if (r == nullptr || r->Metric("reclaimed_bytes", -1e300) == -1e300) continue;
+      any_gc = true;
+      double before = r->Metric("sst_bytes_before");
+      double after = r->Metric("sst_bytes_after");
+      gc += Format("| %s | %s | %.1f MB | %.1f MB | %.0f%% | %.2f |\n",
+                   info.workloads[step].c_str(), e.c_str(), before / 1e6, after / 1e6,
+                   before > 0 ? 100.0 * (before - after) / before : 0.0, r->seconds);
+    }
+  }
+  if (any_gc) out += gc;
   return out;
 }
 
@@ -210,21 +289,125 @@ std::string MarkdownReport(const RunInfo& info, const std::vector<WorkloadResult
       c.flush_after_fill ? "yes" : "no");
   out += "## Throughput (ops/s; ratio > 1 means MMDB is faster)\n\n";
   out += SummaryTables(info, results);
+
+  // Workloads where MMDB trails a baseline.
+  std::string slow;
+  for (size_t step = 0; step < info.workloads.size(); ++step) {
+    for (const char* baseline : {"rocksdb", "leveldb"}) {
+      double ratio = RatioValue(results, step, baseline);
+      if (!std::isnan(ratio) && ratio < 1.0) {
+        slow += Format("- %s: %.2fx of %s\n", info.workloads[step].c_str(), ratio, baseline);
+      }
+    }
+  }
+  if (!slow.empty()) out += "\n## Where MMDB is slower (ratio < 1.0)\n\n" + slow;
+
   out += "\n## Engines and settings\n\n";
   for (size_t i = 0; i < info.engines.size(); ++i) {
     out += "- **" + info.engines[i] + "**: " + info.engine_versions[i] + "\n  `" +
            info.engine_settings[i] + "`\n";
   }
+  out += "\n## Notes per result\n\n";
+  for (size_t step = 0; step < info.workloads.size(); ++step) {
+    for (const std::string& e : info.engines) {
+      const WorkloadResult* r = Median(results, step, e);
+      if (r != nullptr && !r->note.empty()) {
+        out += "- " + info.workloads[step] + " / " + e + ": " + r->note + "\n";
+      }
+    }
+  }
   out +=
       "\n## Notes\n\n"
-      "- Debian's librocksdb-dev is built without -DNDEBUG (assertions on), which makes it "
-      "slower than a release RocksDB build; ratios against it flatter MMDB.\n"
+      "- Each engine runs in its own child process: peak RSS (VmHWM, reset before every "
+      "workload through /proc/self/clear_refs) and bytes written (/proc/self/io wchar: WAL, "
+      "flushes and compactions that ran during the workload) are that engine's alone. Write amp "
+      "= bytes written / key+value bytes written by the workload; background work still "
+      "running when the workload ends is not included.\n"
+      "- The RocksDB line above says which library was linked: a release build "
+      "(`make baseline-rocksdb`, -O2 -DNDEBUG) or Debian's librocksdb, which is built without "
+      "-DNDEBUG (assertions on) and is slower; ratios against that one flatter MMDB.\n"
       "- Writes are single-threaded; --threads applies to read workloads (ops/s is the sum "
       "over threads).\n"
-      "- MMDB's leveled compaction is still being built: until it lands every flushed file "
-      "stays in L0, so MMDB reads on large fills pay for many L0 files.\n"
+      "- EMULATED in a note means the engine lacks the feature (LevelDB: DeleteRange, GC "
+      "hook) and the benchmark does the closest equivalent.\n"
       "- See docs/benchmarks.md for what each workload does.\n";
   return out;
+}
+
+std::string RatioChartSvg(const RunInfo& info, const std::vector<WorkloadResult>& results) {
+  struct Series {
+    const char* baseline;
+    const char* label;
+    const char* color;
+  };
+  std::vector<Series> series;
+  if (Has(info.engines, "mmdb") && Has(info.engines, "rocksdb")) {
+    series.push_back({"rocksdb", "MMDB / RocksDB", "#3b6fb6"});
+  }
+  if (Has(info.engines, "mmdb") && Has(info.engines, "leveldb")) {
+    series.push_back({"leveldb", "MMDB / LevelDB", "#e08a2c"});
+  }
+  // Log2 axis from 1/8x to 8x, clamped; the label shows the true ratio.
+  constexpr double kMaxLog = 3.0;
+  constexpr int kLabelWidth = 190;
+  constexpr int kPlotWidth = 560;
+  constexpr int kBar = 9;
+  constexpr int kTop = 50;
+  const int row = std::max<int>(12, kBar * static_cast<int>(series.size()) + 8);
+  const int rows = static_cast<int>(info.workloads.size());
+  const int height = kTop + rows * row + 40;
+  const int width = kLabelWidth + kPlotWidth + 70;
+  const double center = kLabelWidth + kPlotWidth / 2.0;
+  auto x_of = [&](double ratio) {
+    double l = std::clamp(std::log2(ratio), -kMaxLog, kMaxLog);
+    return center + l / kMaxLog * (kPlotWidth / 2.0);
+  };
+  std::string svg = Format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+      "font-family=\"sans-serif\" font-size=\"11\">\n"
+      "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
+      "<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">mmdb_bench: MMDB throughput "
+      "relative to each baseline (log scale, &gt; 1 = MMDB faster)</text>\n",
+      width, height);
+  for (size_t i = 0; i < series.size(); ++i) {
+    int lx = kLabelWidth + static_cast<int>(i) * 150;
+    svg += Format(
+        "<rect x=\"%d\" y=\"28\" width=\"12\" height=\"10\" fill=\"%s\"/>"
+        "<text x=\"%d\" y=\"37\">%s</text>\n",
+        lx, series[i].color, lx + 16, series[i].label);
+  }
+  // Grid lines at 1/8 .. 8.
+  for (double g : {0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0}) {
+    double x = x_of(g);
+    svg += Format(
+        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
+        "stroke-width=\"%s\"/>\n",
+        x, kTop - 4, x, kTop + rows * row, g == 1.0 ? "#333" : "#ddd", g == 1.0 ? "1.5" : "1");
+    svg += Format("<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%gx</text>\n", x,
+                  kTop + rows * row + 14, g);
+  }
+  for (int i = 0; i < rows; ++i) {
+    const size_t step = static_cast<size_t>(i);
+    int y = kTop + i * row;
+    svg += Format("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", kLabelWidth - 8,
+                  y + row / 2 + 4, info.workloads[step].c_str());
+    for (size_t k = 0; k < series.size(); ++k) {
+      double ratio = RatioValue(results, step, series[k].baseline);
+      if (std::isnan(ratio) || ratio <= 0) continue;
+      double x = x_of(ratio);
+      double left = std::min(x, center);
+      int by = y + 4 + static_cast<int>(k) * kBar;
+      svg += Format("<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", left,
+                    by, std::max(1.0, std::abs(x - center)), kBar - 1, series[k].color);
+      svg += Format("<text x=\"%.1f\" y=\"%d\" font-size=\"9\" text-anchor=\"%s\">%.2fx</text>\n",
+                    ratio >= 1 ? x + 3 : x - 3, by + kBar - 2, ratio >= 1 ? "start" : "end", ratio);
+    }
+  }
+  svg += Format(
+      "<text x=\"10\" y=\"%d\" fill=\"#555\">%s</text>\n", height - 8,
+      ("median of " + std::to_string(info.repeat) + " round(s); " + info.started_at).c_str());
+  svg += "</svg>\n";
+  return svg;
 }
 
 }  // namespace mmdb_bench

@@ -33,5 +33,8 @@ std::string ResultJson(const WorkloadResult& r, const BenchConfig& config);
 std::string SummaryTables(const RunInfo& info, const std::vector<WorkloadResult>& results);
 // The whole report: run description, settings per engine, tables, notes.
 std::string MarkdownReport(const RunInfo& info, const std::vector<WorkloadResult>& results);
+// A standalone SVG: per workload, bars of MMDB/RocksDB and MMDB/LevelDB on a
+// log scale around 1.0.
+std::string RatioChartSvg(const RunInfo& info, const std::vector<WorkloadResult>& results);
 
 }  // namespace mmdb_bench

@@ -1,265 +1,77 @@
+// The workload framework: names, EngineRun, the per-workload measurements
+// (peak RSS, bytes written) and the dispatch to the workload families
+// (workload_basic.cc, workload_extra.cc, workload_vsdb.cc,
+// workload_delete.cc).
 #include "bench/workload.h"
 
 #include <algorithm>
-#include <chrono>
+#include <cstdio>
 #include <filesystem>
-#include <latch>
+#include <fstream>
 #include <system_error>
-#include <thread>
 
-#include "bench/keys.h"
+#include <unistd.h>
+
+#include "bench/workload_util.h"
 
 namespace mmdb_bench {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-uint64_t NanosBetween(Clock::time_point a, Clock::time_point b) {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count());
+// Peak-RSS tracking per workload: writing "5" to /proc/self/clear_refs
+// resets VmHWM (Linux >= 4.0). False when that is not possible.
+bool ResetPeakRss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
 }
 
-double SecondsBetween(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-bool Fail(std::string* error, std::string_view op, const EngineStatus& s) {
-  *error = std::string(op) + ": " + s.message;
-  return false;
-}
-
-// A distinct, reproducible seed per (workload, thread).
-uint64_t SeedFor(const BenchConfig& c, std::string_view workload, int thread) {
-  uint64_t h = c.seed;
-  for (char ch : workload) h = h * 131 + static_cast<unsigned char>(ch);
-  return h * 0x9e3779b97f4a7c15ull + static_cast<uint64_t>(thread);
-}
-
-enum class KeyOrder { kSequential, kPermutation, kUniform };
-
-struct WriteSpec {
-  uint64_t ops = 0;
-  uint64_t key_space = 0;  // keys are in [0, key_space)
-  KeyOrder order = KeyOrder::kUniform;
-  bool sync = false;
-  bool del = false;
-};
-
-// Single-threaded puts or deletes, one op (and one latency sample) each.
-bool DoWrites(std::string_view workload, const BenchConfig& c, const WriteSpec& spec, Engine* e,
-              WorkloadResult* r, std::string* error) {
-  std::vector<uint64_t> perm;
-  if (spec.order == KeyOrder::kPermutation) perm = Permutation(spec.key_space, c.seed);
-  ValuePool values(c.value_size, c.compression_ratio, c.seed);
-  KeyFormatter keys(c.key_size);
-  BenchRandom rnd(SeedFor(c, workload, 0));
-  auto start = Clock::now();
-  auto last = start;
-  for (uint64_t i = 0; i < spec.ops; ++i) {
-    uint64_t n = spec.order == KeyOrder::kSequential    ? i
-                 : spec.order == KeyOrder::kPermutation ? perm[i]
-                                                        : rnd.Uniform(spec.key_space);
-    std::string_view key = keys.Key(n);
-    EngineStatus s = spec.del ? e->Delete(key, spec.sync) : e->Put(key, values.Value(i), spec.sync);
-    if (!s.ok()) return Fail(error, spec.del ? "delete" : "put", s);
-    auto now = Clock::now();
-    r->latency.Add(NanosBetween(last, now));
-    last = now;
-  }
-  r->seconds = SecondsBetween(start, last);
-  r->ops = spec.ops;
-  r->bytes = spec.ops * static_cast<uint64_t>(c.key_size + (spec.del ? 0 : c.value_size));
-  r->has_latency = true;
-  return true;
-}
-
-// fillbatch: WriteBatches of batch_size random puts; latency per batch.
-bool DoBatchFill(const BenchConfig& c, Engine* e, WorkloadResult* r, std::string* error) {
-  std::vector<uint64_t> perm = Permutation(c.num, c.seed);
-  ValuePool values(c.value_size, c.compression_ratio, c.seed);
-  KeyFormatter keys(c.key_size);
-  std::unique_ptr<EngineBatch> batch = e->NewBatch();
-  auto start = Clock::now();
-  auto last = start;
-  for (uint64_t i = 0; i < c.num;) {
-    batch->Clear();
-    uint64_t end = std::min<uint64_t>(c.num, i + static_cast<uint64_t>(c.batch_size));
-    for (; i < end; ++i) batch->Put(keys.Key(perm[i]), values.Value(i));
-    EngineStatus s = e->Write(batch.get(), /*sync=*/false);
-    if (!s.ok()) return Fail(error, "write batch", s);
-    auto now = Clock::now();
-    r->latency.Add(NanosBetween(last, now));
-    last = now;
-  }
-  r->seconds = SecondsBetween(start, last);
-  r->ops = c.num;
-  r->bytes = c.num * static_cast<uint64_t>(c.key_size + c.value_size);
-  r->has_latency = true;
-  r->note = "latency per batch of " + std::to_string(c.batch_size);
-  return true;
-}
-
-// What one reader thread did.
-struct ThreadStats {
-  LatencyHistogram latency;
-  uint64_t ops = 0;
-  uint64_t found = 0;
-  uint64_t bytes = 0;
-  std::string error;
-};
-
-// Runs fn(thread_index, &stats) on c.threads threads started together; the
-// wall time runs from the common start to the last thread's end.
-template <typename Fn>
-bool RunReaders(const BenchConfig& c, Fn fn, WorkloadResult* r, std::string* error) {
-  std::vector<ThreadStats> stats(static_cast<size_t>(c.threads));
-  std::latch ready(c.threads + 1);
-  std::latch go(1);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < c.threads; ++t) {
-    threads.emplace_back([&, t] {
-      ready.count_down();
-      go.wait();
-      fn(t, &stats[static_cast<size_t>(t)]);
-    });
-  }
-  ready.arrive_and_wait();
-  auto start = Clock::now();
-  go.count_down();
-  for (std::thread& th : threads) th.join();
-  r->seconds = SecondsBetween(start, Clock::now());
-  for (const ThreadStats& s : stats) {
-    if (!s.error.empty()) {
-      *error = s.error;
-      return false;
+// A "Name:   1234 kB" field of /proc/self/status in bytes; 0 if missing.
+uint64_t StatusKb(std::string_view name) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with(name) && line.size() > name.size() && line[name.size()] == ':') {
+      return std::strtoull(line.c_str() + name.size() + 1, nullptr, 10) * 1024;
     }
-    r->latency.Merge(s.latency);
-    r->ops += s.ops;
-    r->found += s.found;
-    r->bytes += s.bytes;
   }
-  return true;
+  return 0;
 }
 
-bool DoPointReads(std::string_view workload, const BenchConfig& c, bool missing, EngineRun* run,
-                  WorkloadResult* r, std::string* error) {
-  Engine* e = run->engine();
-  uint64_t key_space = std::max<uint64_t>(run->key_count, 1);
-  auto reader = [&](int t, ThreadStats* st) {
-    KeyFormatter keys(c.key_size);
-    BenchRandom rnd(SeedFor(c, workload, t));
-    std::string value;
-    auto last = Clock::now();
-    for (uint64_t i = 0; i < c.reads; ++i) {
-      uint64_t n = rnd.Uniform(key_space);
-      EngineStatus s = e->Get(missing ? keys.MissingKey(n) : keys.Key(n), &value);
-      if (s.ok()) {
-        ++st->found;
-        st->bytes += static_cast<uint64_t>(c.key_size) + value.size();
-      } else if (!s.IsNotFound()) {
-        st->error = "get: " + s.message;
-        return;
-      }
-      auto now = Clock::now();
-      st->latency.Add(NanosBetween(last, now));
-      last = now;
-    }
-    st->ops = c.reads;
-  };
-  r->has_latency = true;
-  return RunReaders(c, reader, r, error);
-}
-
-// seekrandom: Seek to a random existing key, then up to 10 Next. One
-// iterator per thread, reused (the DB does not change meanwhile).
-bool DoSeeks(std::string_view workload, const BenchConfig& c, EngineRun* run, WorkloadResult* r,
-             std::string* error) {
-  constexpr int kNexts = 10;
-  Engine* e = run->engine();
-  uint64_t key_space = std::max<uint64_t>(run->key_count, 1);
-  auto reader = [&](int t, ThreadStats* st) {
-    KeyFormatter keys(c.key_size);
-    BenchRandom rnd(SeedFor(c, workload, t));
-    std::unique_ptr<EngineIterator> it = e->NewIterator();
-    auto last = Clock::now();
-    for (uint64_t i = 0; i < c.reads; ++i) {
-      std::string_view target = keys.Key(rnd.Uniform(key_space));
-      it->Seek(target);
-      if (it->Valid() && it->key() == target) ++st->found;
-      for (int k = 0; k < kNexts && it->Valid(); ++k) {
-        st->bytes += it->key().size() + it->value().size();
-        it->Next();
-      }
-      auto now = Clock::now();
-      st->latency.Add(NanosBetween(last, now));
-      last = now;
-    }
-    EngineStatus s = it->status();
-    if (!s.ok()) st->error = "iterator: " + s.message;
-    st->ops = c.reads;
-  };
-  r->has_latency = true;
-  r->note = "Seek + 10 Next per op";
-  return RunReaders(c, reader, r, error);
-}
-
-// readseq / readreverse: each thread scans up to `reads` entries from one end.
-bool DoScan(const BenchConfig& c, bool reverse, EngineRun* run, WorkloadResult* r,
-            std::string* error) {
-  Engine* e = run->engine();
-  auto reader = [&](int, ThreadStats* st) {
-    std::unique_ptr<EngineIterator> it = e->NewIterator();
-    uint64_t n = 0;
-    if (reverse) {
-      for (it->SeekToLast(); n < c.reads && it->Valid(); it->Prev(), ++n) {
-        st->bytes += it->key().size() + it->value().size();
-      }
-    } else {
-      for (it->SeekToFirst(); n < c.reads && it->Valid(); it->Next(), ++n) {
-        st->bytes += it->key().size() + it->value().size();
-      }
-    }
-    EngineStatus s = it->status();
-    if (!s.ok()) st->error = "iterator: " + s.message;
-    st->ops = n;
-    st->found = n;
-  };
-  return RunReaders(c, reader, r, error);
-}
-
-bool Fill(std::string_view workload, const BenchConfig& c, EngineRun* run, WorkloadResult* r,
-          std::string* error) {
-  if (!run->Reset(error)) return false;
-  Engine* e = run->engine();
-  bool ok = false;
-  uint64_t key_count = c.num;
-  if (workload == "fillseq") {
-    ok = DoWrites(workload, c, {c.num, c.num, KeyOrder::kSequential, false, false}, e, r, error);
-  } else if (workload == "fillrandom") {
-    ok = DoWrites(workload, c, {c.num, c.num, KeyOrder::kPermutation, false, false}, e, r, error);
-  } else if (workload == "fillbatch") {
-    ok = DoBatchFill(c, e, r, error);
-  } else {  // fillsync
-    key_count = std::max<uint64_t>(1, c.num / c.sync_divisor);
-    ok = DoWrites(workload, c, {key_count, key_count, KeyOrder::kPermutation, true, false}, e, r,
-                  error);
-    r->note = "sync=true, num/" + std::to_string(c.sync_divisor) + " ops";
+// Bytes this process passed to write()-like calls (/proc/self/io wchar):
+// WAL, flush and compaction output of every thread. 0 if unavailable.
+uint64_t ProcessWriteBytes() {
+  std::ifstream in("/proc/self/io");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with("wchar:")) return std::strtoull(line.c_str() + 6, nullptr, 10);
   }
-  if (!ok) return false;
-  run->loaded = true;
-  run->key_count = key_count;
-  if (c.flush_after_fill) {
-    EngineStatus s = e->Flush();
-    if (!s.ok()) return Fail(error, "flush", s);
-  }
-  return true;
+  return 0;
 }
+
+// Where the current workload's measured phase began (one workload at a time
+// per process).
+uint64_t g_measure_written = 0;
+bool g_measure_rss = false;
 
 }  // namespace
 
+void BeginMeasure() {
+  g_measure_rss = ResetPeakRss();
+  g_measure_written = ProcessWriteBytes();
+}
+
 const std::vector<std::string>& AllWorkloads() {
   static const std::vector<std::string> kAll = {
-      "fillseq",     "fillrandom", "overwrite", "fillbatch",   "fillsync",    "readrandom",
-      "readmissing", "seekrandom", "readseq",   "readreverse", "deleterandom"};
+      // db_bench-style basics (workload_basic.cc)
+      "fillseq", "fillrandom", "overwrite", "fillbatch", "fillsync", "readrandom", "readmissing",
+      "seekrandom", "readseq", "readreverse", "deleterandom",
+      // workload_extra.cc
+      "readrandom_cold", "itercreate", "readwhilewriting",
+      // vsdb (workload_vsdb.cc)
+      "vsdb_cow", "vsdb_point", "vsdb_prefix_scan", "vsdb_range", "vsdb_drop", "vsdb_gc",
+      // deletes must not make reads slow (workload_delete.cc)
+      "seek_after_deleterange", "get_after_deleterange", "seek_queue"};
   return kAll;
 }
 
@@ -268,21 +80,80 @@ bool IsKnownWorkload(std::string_view name) {
   return std::find(all.begin(), all.end(), name) != all.end();
 }
 
-bool IsFillWorkload(std::string_view name) { return name.starts_with("fill"); }
+bool IsFillWorkload(std::string_view name) {
+  return name.starts_with("fill") || name == "vsdb_cow";
+}
+
+bool IsWriteWorkload(std::string_view name) {
+  return IsFillWorkload(name) || name == "overwrite" || name == "deleterandom" ||
+         name == "vsdb_drop" || name == "vsdb_gc";
+}
+
+double WorkloadResult::Metric(std::string_view name, double fallback) const {
+  for (const auto& [k, v] : metrics) {
+    if (k == name) return v;
+  }
+  return fallback;
+}
+
+void WorkloadResult::SetMetric(std::string name, double value) {
+  for (auto& [k, v] : metrics) {
+    if (k == name) {
+      v = value;
+      return;
+    }
+  }
+  metrics.emplace_back(std::move(name), value);
+}
+
+Progress::Progress(const BenchConfig& c, std::string label, uint64_t total)
+    : enabled_(c.progress && isatty(STDERR_FILENO) == 1),
+      label_(std::move(label)),
+      total_(total),
+      last_(Clock::now()) {}
+
+Progress::~Progress() {
+  if (drawn_) std::fprintf(stderr, "\r\x1b[K");
+}
+
+void Progress::Draw(uint64_t done) {
+  auto now = Clock::now();
+  if (SecondsBetween(last_, now) < 0.5) return;
+  last_ = now;
+  drawn_ = true;
+  double pct = total_ > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 0;
+  std::fprintf(stderr, "\r%s %3.0f%% (%llu/%llu)\x1b[K", label_.c_str(), pct,
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_));
+  std::fflush(stderr);
+}
+
+std::string ProgressLabel(const EngineRun& run, std::string_view workload) {
+  return run.engine_name() + " " + std::string(workload);
+}
 
 EngineRun::~EngineRun() {
   std::string ignored;  // best effort on the way out
   (void)Close(&ignored);
 }
 
-bool EngineRun::Reset(std::string* error) {
+bool EngineRun::Reset(std::string* error, const EngineSettings* settings) {
   Destroy();
   std::error_code ec;
   std::filesystem::path parent = std::filesystem::path(dir_).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  engine_ = OpenEngine(engine_name_, settings_, dir_, error);
-  loaded = false;
+  current_settings_ = settings != nullptr ? *settings : base_settings_;
+  engine_ = OpenEngine(engine_name_, current_settings_, dir_, /*fresh=*/true, error);
+  content = Content::kNone;
   key_count = 0;
+  keys_intact = false;
+  vsdb.reset();
+  return engine_ != nullptr;
+}
+
+bool EngineRun::Reopen(std::string* error, const EngineSettings* settings) {
+  if (!Close(error)) return false;
+  if (settings != nullptr) current_settings_ = *settings;
+  engine_ = OpenEngine(engine_name_, current_settings_, dir_, /*fresh=*/false, error);
   return engine_ != nullptr;
 }
 
@@ -311,43 +182,28 @@ bool RunWorkload(std::string_view workload, int round, int step, const BenchConf
   BenchConfig c = config;
   if (c.reads == 0) c.reads = c.num;
 
+  BeginMeasure();  // the workloads call it again where their timed phase starts
   bool ok = false;
-  if (IsFillWorkload(workload)) {
-    ok = Fill(workload, c, run, result, error);
+  if (!IsKnownWorkload(workload)) {
+    *error = "unknown workload '" + std::string(workload) + "'";
+  } else if (workload.starts_with("vsdb_")) {
+    ok = RunVsdbWorkload(workload, c, run, result, error);
+  } else if (workload == "readrandom_cold" || workload == "itercreate" ||
+             workload == "readwhilewriting") {
+    ok = RunExtraWorkload(workload, c, run, result, error);
+  } else if (workload.ends_with("_deleterange") || workload == "seek_queue") {
+    ok = RunDeleteWorkload(workload, c, run, result, error);
   } else {
-    if (!run->loaded) {  // untimed fillrandom so there is something to read
-      WorkloadResult ignored;
-      if (!Fill("fillrandom", c, run, &ignored, error)) return false;
-      result->note = "after an untimed fillrandom";
-    }
-    Engine* e = run->engine();
-    const uint64_t keys = run->key_count;
-    std::string note = std::move(result->note);
-    result->note.clear();
-    if (workload == "overwrite") {
-      ok = DoWrites(workload, c, {c.num, keys, KeyOrder::kUniform, false, false}, e, result, error);
-    } else if (workload == "deleterandom") {
-      ok = DoWrites(workload, c, {c.num, keys, KeyOrder::kUniform, false, true}, e, result, error);
-    } else if (workload == "readrandom") {
-      ok = DoPointReads(workload, c, /*missing=*/false, run, result, error);
-    } else if (workload == "readmissing") {
-      ok = DoPointReads(workload, c, /*missing=*/true, run, result, error);
-    } else if (workload == "seekrandom") {
-      ok = DoSeeks(workload, c, run, result, error);
-    } else if (workload == "readseq") {
-      ok = DoScan(c, /*reverse=*/false, run, result, error);
-    } else if (workload == "readreverse") {
-      ok = DoScan(c, /*reverse=*/true, run, result, error);
-    } else {
-      *error = "unknown workload '" + std::string(workload) + "'";
-      return false;
-    }
-    if (!note.empty()) result->note = result->note.empty() ? note : note + "; " + result->note;
+    ok = RunBasicWorkload(workload, c, run, result, error);
   }
   if (!ok) return false;
-  result->dir_bytes = DirectoryBytes(run->dir());
-  result->sst_bytes = run->engine()->SstBytes();
-  result->files_per_level = run->engine()->FilesPerLevel();
+  result->io_write_bytes = ProcessWriteBytes() - g_measure_written;
+  result->peak_rss_bytes = StatusKb(g_measure_rss ? "VmHWM" : "VmRSS");
+  if (run->engine() != nullptr) {
+    result->dir_bytes = DirectoryBytes(run->dir());
+    result->sst_bytes = run->engine()->SstBytes();
+    result->files_per_level = run->engine()->FilesPerLevel();
+  }
   return true;
 }
 
