@@ -32,7 +32,14 @@ function(mmdb_test_suite name)
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()
+  # Cases named Slow* (e.g. CrashTest.SlowProcessKill200Cycles) also get the
+  # `slow` label: `make test` skips them, `make soak` runs them.
   gtest_discover_tests(${name}_test
+    TEST_FILTER "-*.Slow*"
     PROPERTIES LABELS "${ARG_LABELS}"
+    DISCOVERY_TIMEOUT 60)
+  gtest_discover_tests(${name}_test
+    TEST_FILTER "*.Slow*"
+    PROPERTIES LABELS "${ARG_LABELS};slow" TIMEOUT 1800
     DISCOVERY_TIMEOUT 60)
 endfunction()
