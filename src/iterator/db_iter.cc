@@ -139,6 +139,14 @@ class DBIter final : public Iterator {
       if (ikey.sequence > opts_.sequence) continue;
       if (skipping && ikey.user_key <= std::string_view(saved_key_)) continue;
       if (ikey.type == ValueType::kValue && !Covered(ikey.user_key, ikey.sequence)) {
+        // Load the value now: a table iterator reads a deferred data block
+        // only when the value is needed, and a failed read must make this
+        // iterator invalid rather than show an empty value.
+        (void)iter_->value();
+        if (!iter_->status().ok()) {
+          status_ = iter_->status();
+          return;
+        }
         valid_ = true;
         saved_key_.clear();
         return;
@@ -165,6 +173,13 @@ class DBIter final : public Iterator {
         value_type = ValueType::kValue;
         saved_key_.assign(ikey.user_key);
         saved_value_.assign(iter_->value());
+        if (!iter_->status().ok()) {  // the value's block could not be read
+          status_ = iter_->status();
+          valid_ = false;
+          saved_key_.clear();
+          saved_value_.clear();
+          return;
+        }
       } else {
         value_type = ValueType::kDeletion;
         saved_key_.clear();

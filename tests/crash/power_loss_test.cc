@@ -110,11 +110,12 @@ void RunPowerLossCycles(int cycles, uint32_t sync_one_in, uint64_t seed, PowerLo
         }
       }
       ModelState expect = model;
-      for (size_t j = 0; j < std::min<size_t>(kept, n); ++j) expect.Apply(crashtest::MakeOp(cfg, next + j));
+      for (size_t j = 0; j < std::min<size_t>(kept, n); ++j)
+        expect.Apply(crashtest::MakeOp(cfg, next + j));
       ASSERT_TRUE(kept <= n && got == expect.map())
           << "recovered state is no prefix of ops " << next << ".." << next + n - 1
-          << " keeping the first " << must_keep << " (last synced): "
-          << crashtest::Diff(running.map(), got);
+          << " keeping the first " << must_keep
+          << " (last synced): " << crashtest::Diff(running.map(), got);
       if (sync_one_in == 1) {
         ASSERT_EQ(kept, n) << "synced writes lost";
       }

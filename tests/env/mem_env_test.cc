@@ -245,8 +245,8 @@ TEST(MemEnvTest, CrashCloneTornTailZeroesOnlyUnsyncedBytes) {
   ASSERT_OK(f->Append(unsynced));
   std::set<size_t> zeroed_counts;
   for (uint64_t i = 0; i < 200; ++i) {
-    auto crashed = env.CrashClone(
-        {.keep_unsynced_fraction = 1.0, .torn_tail_bytes = 64, .seed = seed + i});
+    auto crashed =
+        env.CrashClone({.keep_unsynced_fraction = 1.0, .torn_tail_bytes = 64, .seed = seed + i});
     const std::string got = Read(crashed.get(), "/db/log");
     ASSERT_GE(got.size(), synced.size());
     ASSERT_EQ(got.substr(0, synced.size()), synced);  // synced bytes intact
@@ -260,9 +260,9 @@ TEST(MemEnvTest, CrashCloneTornTailZeroesOnlyUnsyncedBytes) {
   }
   EXPECT_GT(zeroed_counts.size(), 3u);  // the torn length varies
   // Without unsynced bytes kept there is nothing to tear.
-  EXPECT_EQ(Read(env.CrashClone({.keep_unsynced_fraction = 0.0, .torn_tail_bytes = 64}).get(),
-                 "/db/log"),
-            synced);
+  EXPECT_EQ(
+      Read(env.CrashClone({.keep_unsynced_fraction = 0.0, .torn_tail_bytes = 64}).get(), "/db/log"),
+      synced);
 }
 
 TEST(MemEnvTest, FaultRulesCanBeLimitedToPaths) {
