@@ -12,6 +12,7 @@
 // cycle. Exit status 0 only when no verification failed.
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -221,6 +222,8 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  std::error_code ec;
+  std::filesystem::create_directories(args.db, ec);  // parents too; Open makes only the last
   std::unique_ptr<ExpectedState> expected;
   mmdb::Status s = ExpectedState::Open(args.expected, args.keys, &expected);
   if (!s.ok()) {
