@@ -60,7 +60,8 @@ asan: deps
 tsan: deps
 	cmake -S . -B build/tsan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMMDB_SANITIZE=thread
 	cmake --build build/tsan -j $(JOBS)
-	cd build/tsan && ctest -j $(JOBS) --output-on-failure -LE slow
+	cd build/tsan && TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp" \
+	  ctest -j $(JOBS) --output-on-failure -LE slow
 
 BUILD_FUZZ   := build/fuzz
 FUZZ_TARGETS := wal_reader write_batch sst_reader version_edit db_ops

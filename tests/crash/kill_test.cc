@@ -9,7 +9,7 @@
 //   - no value that was never written, no resurrected deleted key.
 // Cycles run on the same directory, with options randomised per cycle and
 // small buffers, so kills land in flushes, compactions and recoveries.
-// `make test` runs a short version; CrashTest.SlowProcessKill* (label slow,
+// `make test` runs 30 cycles; CrashTest.SlowProcessKill* (label slow,
 // `make soak`) runs 250 cycles.
 #include <cstring>
 #include <string>
@@ -94,7 +94,7 @@ void RunKillCycles(int cycles, uint64_t seed, KillStats* stats) {
       last = op;
       ++acked;
     }
-    usleep(static_cast<useconds_t>(rnd.Uniform(target == 0 ? 20000 : 2000)));
+    usleep(static_cast<useconds_t>(rnd.Uniform(target == 0 ? 4000 : 2000)));
     kill(pid, SIGKILL);
     // Acknowledgements already in the pipe were made before the kill.
     while (read(fds[0], &op, sizeof(op)) == sizeof(op)) last = op;
@@ -160,7 +160,7 @@ void Report(const KillStats& s) {
 
 TEST(CrashTest, ProcessKillLosesNoAcknowledgedWrite) {
   KillStats stats;
-  RunKillCycles(12, test::Seed(), &stats);
+  RunKillCycles(30, test::Seed(), &stats);
   if (!HasFatalFailure()) Report(stats);
 }
 
