@@ -2,19 +2,23 @@
 # fresh Debian machine goes from clone to green with `make test`.
 #   make run    build (release) and run the mmdb tool: a quick benchmark + stats
 #   make test   build (release + invariants) and run the whole suite via ctest
-#   make soak   long randomized / crash runs (not part of CI)
-#   make asan / make tsan   the test suite under sanitizers
+#   make soak   long randomized / crash / stress runs (label slow; not in CI)
+#   make asan / make tsan   the test suite under sanitizers (asan = ASan+UBSan)
+#   make fuzz   build the libFuzzer targets (clang) and their seed corpora
+#   make fuzz-smoke   run each fuzz target FUZZ_SECONDS (default 30) seconds
+#   make ci     what .ci/run runs: test, asan, fuzz-smoke (docs/testing.md)
 #   make bench  MMDB vs RocksDB vs LevelDB (~10 min): bench/results/REPORT.md + .svg
 #   make micro  Google Benchmark micro-benchmarks of engine building blocks
 #   make baseline-rocksdb   a release RocksDB for the comparison (once, slow)
 
+SHELL      := /bin/bash
 JOBS       ?= 2
 BUILD_TEST := build/test
 BUILD_REL  := build/release
 RUN_DB     ?= /tmp/mmdb-run
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build release test run soak asan tsan format clean
+.PHONY: all deps deps-fuzz build release test run soak asan tsan fuzz fuzz-smoke ci format clean
 
 all: build
 
@@ -94,7 +98,47 @@ asan: deps
 tsan: deps
 	cmake -S . -B build/tsan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMMDB_SANITIZE=thread
 	cmake --build build/tsan -j $(JOBS)
-	cd build/tsan && ctest -j $(JOBS) --output-on-failure -LE slow
+	cd build/tsan && TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp" \
+	  ctest -j $(JOBS) --output-on-failure -LE slow
+
+BUILD_FUZZ   := build/fuzz
+FUZZ_TARGETS := wal_reader write_batch sst_reader version_edit db_ops
+FUZZ_SECONDS ?= 30
+FUZZ_SEED    ?= 1
+
+deps-fuzz:
+	@bash scripts/install_deps.sh --fuzz
+
+$(BUILD_FUZZ)/build.ninja: | deps deps-fuzz
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DMMDB_FUZZ=ON -DMMDB_BUILD_TESTS=OFF
+
+fuzz: deps deps-fuzz $(BUILD_FUZZ)/build.ninja
+	cmake --build $(BUILD_FUZZ) -j $(JOBS)
+	bash scripts/gen_fuzz_corpus.sh $(BUILD_FUZZ)
+
+# Each target in turn; new inputs go to corpus-run/<target> (kept between
+# runs), crashes to artifacts/ (the run then fails).
+fuzz-smoke: fuzz
+	@mkdir -p $(BUILD_FUZZ)/artifacts
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(BUILD_FUZZ)/corpus-run/$$t; \
+	  echo "== $${t}_fuzzer: $(FUZZ_SECONDS) s"; \
+	  $(BUILD_FUZZ)/fuzz/$${t}_fuzzer -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -timeout=60 \
+	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(BUILD_FUZZ)/artifacts/$${t}- \
+	    $(BUILD_FUZZ)/corpus-run/$$t $(BUILD_FUZZ)/corpus/$$t 2>&1 | \
+	    grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|Done|==[0-9]+==ERROR|SUMMARY)|FUZZ_CHECK" ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
+	@echo "fuzz-smoke: $(words $(FUZZ_TARGETS)) targets, $(FUZZ_SECONDS) s each, no crash"
+
+# CI: the suite, the suite under ASan+UBSan, and a short run of every fuzzer.
+ci:
+	@start=$$(date +%s); \
+	$(MAKE) test && t1=$$(date +%s) && \
+	$(MAKE) asan && t2=$$(date +%s) && \
+	$(MAKE) fuzz-smoke && t3=$$(date +%s) && \
+	echo "ci timings: test $$((t1-start)) s, asan $$((t2-t1)) s, fuzz-smoke $$((t3-t2)) s, total $$((t3-start)) s"
 
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -32,7 +32,15 @@ function(mmdb_test_suite name)
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()
+  # Cases named Slow* (e.g. CrashTest.SlowProcessKill250Cycles) get the
+  # `slow` label instead: `make test` skips them, `make soak` runs them (one
+  # label only: the PROPERTIES list of gtest_discover_tests cannot hold two).
   gtest_discover_tests(${name}_test
+    TEST_FILTER "-*.Slow*"
     PROPERTIES LABELS "${ARG_LABELS}"
+    DISCOVERY_TIMEOUT 60)
+  gtest_discover_tests(${name}_test
+    TEST_FILTER "*.Slow*"
+    PROPERTIES LABELS slow TIMEOUT 1800
     DISCOVERY_TIMEOUT 60)
 endfunction()

@@ -2,6 +2,7 @@
 # Installs the Debian packages MMDB needs to build, test and benchmark.
 # Idempotent: packages already present are not downloaded again, and apt's
 # lists are refreshed only when something is missing.
+#   --fuzz   also clang and its libFuzzer runtime (make fuzz)
 set -euo pipefail
 
 PACKAGES=(
@@ -10,6 +11,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libcli11-dev
   librocksdb-dev libleveldb-dev
 )
+if [ "${1:-}" = "--fuzz" ]; then
+  PACKAGES=(clang libclang-rt-dev llvm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -56,14 +56,16 @@ Status BuildTable(Env* env, const std::string& dbname, const TableBuilderOptions
   }
   TableBuildResult result;
   if (s.ok()) {
+    // The builder is done after Finish, failed or not: never Abandon it then.
     auto finished = builder.Finish();
     if (finished.ok()) {
       result = std::move(finished).value();
     } else {
       s = finished.status();
     }
+  } else {
+    builder.Abandon();
   }
-  if (!s.ok()) builder.Abandon();
   Status c = file->Close();
   if (s.ok()) s = c;
   if (!s.ok()) {

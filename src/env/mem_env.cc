@@ -58,7 +58,7 @@ class MemEnv::SeqFile final : public SequentialFile {
 
   Status Read(size_t n, std::string_view* result, char* scratch) override {
     MutexLock l(&env_->mu_);
-    MMDB_MEMENV_RETURN_IF_FAULT_(env_->MaybeFail(Op::kRead), path_);
+    MMDB_MEMENV_RETURN_IF_FAULT_(env_->MaybeFail(Op::kRead, path_), path_);
     const std::string& data = file_->data;
     const size_t avail = pos_ < data.size() ? data.size() - pos_ : 0;
     const size_t len = std::min(n, avail);
@@ -70,7 +70,7 @@ class MemEnv::SeqFile final : public SequentialFile {
 
   Status Skip(uint64_t n) override {
     MutexLock l(&env_->mu_);
-    MMDB_MEMENV_RETURN_IF_FAULT_(env_->MaybeFail(Op::kRead), path_);
+    MMDB_MEMENV_RETURN_IF_FAULT_(env_->MaybeFail(Op::kRead, path_), path_);
     const uint64_t size = file_->data.size();
     pos_ = static_cast<size_t>(std::min<uint64_t>(size, pos_ + n));
     return Status::OK();
@@ -90,7 +90,7 @@ class MemEnv::RandFile final : public RandomAccessFile {
 
   Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const override {
     MutexLock l(&env_->mu_);
-    MMDB_MEMENV_RETURN_IF_FAULT_(env_->MaybeFail(Op::kRead), path_);
+    MMDB_MEMENV_RETURN_IF_FAULT_(env_->MaybeFail(Op::kRead, path_), path_);
     const std::string& data = file_->data;
     size_t len = 0;
     if (offset < data.size()) len = std::min<size_t>(n, data.size() - offset);
@@ -112,7 +112,7 @@ class MemEnv::WriteFile final : public WritableFile {
 
   Status Append(std::string_view data) override {
     MutexLock l(&env_->mu_);
-    MMDB_MEMENV_RETURN_IF_FAULT_(env_->MaybeFail(Op::kWrite), path_);
+    MMDB_MEMENV_RETURN_IF_FAULT_(env_->MaybeFail(Op::kWrite, path_), path_);
     if (closed_) return Status::IOError(path_ + ": append after close");
     file_->data.append(data);
     return Status::OK();
@@ -120,7 +120,7 @@ class MemEnv::WriteFile final : public WritableFile {
   Status Flush() override { return Status::OK(); }
   Status Sync() override {
     MutexLock l(&env_->mu_);
-    MMDB_MEMENV_RETURN_IF_FAULT_(env_->MaybeFail(Op::kSync), path_);
+    MMDB_MEMENV_RETURN_IF_FAULT_(env_->MaybeFail(Op::kSync, path_), path_);
     if (closed_) return Status::IOError(path_ + ": sync after close");
     file_->synced = file_->data.size();
     return Status::OK();
@@ -156,13 +156,16 @@ class MemEnv::Lock final : public FileLock {
 MemEnv::MemEnv(Clock clock) : clock_(clock) {}
 MemEnv::~MemEnv() = default;
 
-Status MemEnv::MaybeFail(Op op) {
+Status MemEnv::MaybeFail(Op op, const std::string& path) {
   FaultRule& rule = faults_[static_cast<int>(op)];
-  if (rule.remaining > 0 && --rule.remaining == 0) {
+  auto matches = [&path](const std::string& part) {
+    return part.empty() || path.find(part) != std::string::npos;
+  };
+  if (rule.remaining > 0 && matches(rule.nth_path_part) && --rule.remaining == 0) {
     ++injected_count_;
     return rule.error;
   }
-  if (rule.one_in > 0 && rule.rnd->OneIn(rule.one_in)) {
+  if (rule.one_in > 0 && matches(rule.random_path_part) && rule.rnd->OneIn(rule.one_in)) {
     ++injected_count_;
     return Status::IOError("injected random fault");
   }
@@ -181,7 +184,7 @@ bool MemEnv::DirExistsLocked(const std::string& dir) const {
 Status MemEnv::NewSequentialFile(const std::string& path, std::unique_ptr<SequentialFile>* result) {
   const std::string p = Normalize(path);
   MutexLock l(&mu_);
-  MMDB_MEMENV_RETURN_IF_FAULT_(MaybeFail(Op::kOpen), p);
+  MMDB_MEMENV_RETURN_IF_FAULT_(MaybeFail(Op::kOpen, p), p);
   auto it = files_.find(p);
   if (it == files_.end()) return Status::NotFound(p + ": no such file");
   *result = std::make_unique<SeqFile>(this, p, it->second);
@@ -192,7 +195,7 @@ Status MemEnv::NewRandomAccessFile(const std::string& path,
                                    std::unique_ptr<RandomAccessFile>* result) {
   const std::string p = Normalize(path);
   MutexLock l(&mu_);
-  MMDB_MEMENV_RETURN_IF_FAULT_(MaybeFail(Op::kOpen), p);
+  MMDB_MEMENV_RETURN_IF_FAULT_(MaybeFail(Op::kOpen, p), p);
   auto it = files_.find(p);
   if (it == files_.end()) return Status::NotFound(p + ": no such file");
   *result = std::make_unique<RandFile>(this, p, it->second);
@@ -202,7 +205,7 @@ Status MemEnv::NewRandomAccessFile(const std::string& path,
 Status MemEnv::NewWritableFile(const std::string& path, std::unique_ptr<WritableFile>* result) {
   const std::string p = Normalize(path);
   MutexLock l(&mu_);
-  MMDB_MEMENV_RETURN_IF_FAULT_(MaybeFail(Op::kOpen), p);
+  MMDB_MEMENV_RETURN_IF_FAULT_(MaybeFail(Op::kOpen, p), p);
   if (dirs_.count(p) > 0) return Status::IOError(p + ": is a directory");
   std::shared_ptr<FileState>& file = files_[p];
   if (file == nullptr) {
@@ -247,7 +250,7 @@ Status MemEnv::GetChildren(const std::string& dir, std::vector<std::string>* res
 Status MemEnv::RemoveFile(const std::string& path) {
   const std::string p = Normalize(path);
   MutexLock l(&mu_);
-  MMDB_MEMENV_RETURN_IF_FAULT_(MaybeFail(Op::kRemove), p);
+  MMDB_MEMENV_RETURN_IF_FAULT_(MaybeFail(Op::kRemove, p), p);
   if (files_.erase(p) == 0) return Status::NotFound(p + ": no such file");
   return Status::OK();
 }
@@ -263,7 +266,7 @@ Status MemEnv::CreateDirIfMissing(const std::string& dir) {
 Status MemEnv::RemoveDir(const std::string& dir) {
   const std::string d = Normalize(dir);
   MutexLock l(&mu_);
-  MMDB_MEMENV_RETURN_IF_FAULT_(MaybeFail(Op::kRemove), d);
+  MMDB_MEMENV_RETURN_IF_FAULT_(MaybeFail(Op::kRemove, d), d);
   if (!DirExistsLocked(d)) return Status::NotFound(d + ": no such directory");
   const std::string prefix = ChildPrefix(d);
   auto f = files_.lower_bound(prefix);
@@ -289,7 +292,7 @@ Status MemEnv::RenameFile(const std::string& src, const std::string& target) {
   const std::string s = Normalize(src);
   const std::string t = Normalize(target);
   MutexLock l(&mu_);
-  MMDB_MEMENV_RETURN_IF_FAULT_(MaybeFail(Op::kRename), s);
+  MMDB_MEMENV_RETURN_IF_FAULT_(MaybeFail(Op::kRename, s), s);
   auto it = files_.find(s);
   if (it == files_.end()) return Status::NotFound(s + ": no such file");
   if (dirs_.count(t) > 0) return Status::IOError(t + ": is a directory");
@@ -303,7 +306,7 @@ Status MemEnv::RenameFile(const std::string& src, const std::string& target) {
 Status MemEnv::SyncDir(const std::string& dir) {
   const std::string d = Normalize(dir);
   MutexLock l(&mu_);
-  MMDB_MEMENV_RETURN_IF_FAULT_(MaybeFail(Op::kSyncDir), d);
+  MMDB_MEMENV_RETURN_IF_FAULT_(MaybeFail(Op::kSyncDir, d), d);
   if (!DirExistsLocked(d)) return Status::NotFound(d + ": no such directory");
   // The durable entries of `d` become exactly its live entries.
   for (auto it = durable_.begin(); it != durable_.end();) {
@@ -376,6 +379,11 @@ std::shared_ptr<MemEnv> MemEnv::CrashClone(const CrashOptions& options) const {
       copy = std::make_shared<FileState>();
       copy->data = file->data.substr(0, keep);
       copy->synced = keep;
+      const uint64_t max_torn = std::min<uint64_t>(keep - synced, options.torn_tail_bytes);
+      if (max_torn > 0) {
+        const uint64_t torn = rnd.Uniform(max_torn + 1);
+        std::fill(copy->data.end() - static_cast<std::ptrdiff_t>(torn), copy->data.end(), '\0');
+      }
     }
     clone->files_[path] = copy;
     clone->durable_[path] = copy;
@@ -383,19 +391,21 @@ std::shared_ptr<MemEnv> MemEnv::CrashClone(const CrashOptions& options) const {
   return clone;
 }
 
-void MemEnv::FailNth(Op op, int n, Status error) {
+void MemEnv::FailNth(Op op, int n, Status error, std::string path_part) {
   assert(n >= 1 && !error.ok());
   MutexLock l(&mu_);
   FaultRule& rule = faults_[static_cast<int>(op)];
   rule.remaining = n;
   rule.error = std::move(error);
+  rule.nth_path_part = std::move(path_part);
 }
 
-void MemEnv::FailRandomly(Op op, uint32_t one_in, uint64_t seed) {
+void MemEnv::FailRandomly(Op op, uint32_t one_in, uint64_t seed, std::string path_part) {
   MutexLock l(&mu_);
   FaultRule& rule = faults_[static_cast<int>(op)];
   rule.one_in = one_in;
   rule.rnd.emplace(seed);
+  rule.random_path_part = std::move(path_part);
 }
 
 void MemEnv::ClearFaults() {

@@ -25,8 +25,11 @@
 //
 // Faults. FailNth(op, n, error) makes the n-th later call of that kind fail
 // with `error` (once); FailRandomly(op, one_in, seed) fails each call with
-// probability 1/one_in until cleared. A failed call has no effect (a failed
-// Append writes nothing, a failed Sync syncs nothing).
+// probability 1/one_in until cleared (one_in = 1: every call, a dead disk).
+// Either rule may be limited to paths containing a substring (".wal",
+// "MANIFEST-", ".sst", "CURRENT"): only matching calls count and fail. A
+// failed call has no effect (a failed Append writes nothing, a failed Sync
+// syncs nothing).
 //
 // Clock. NowMicros() is the real steady clock (Clock::kReal) or a counter
 // starting at 1 s (Clock::kManual), plus everything AdvanceClock added. With
@@ -60,6 +63,11 @@ struct MemEnvCrashOptions {
   // [0, floor(unsynced * keep_unsynced_fraction)] survives. 0 = exactly the
   // synced bytes survive; 1 = any prefix of the unsynced tail may survive.
   double keep_unsynced_fraction = 0.0;
+  // Torn last page: when a file keeps unsynced bytes, the last t of them
+  // (t random in [0, min(kept unsynced, torn_tail_bytes)]) read back as
+  // zeros, as when the file size reached the disk but its last data page did
+  // not. Synced bytes are never touched. 0 = off.
+  uint32_t torn_tail_bytes = 0;
   uint64_t seed = 0;
 };
 
@@ -116,13 +124,15 @@ class MemEnv : public Env {
   std::shared_ptr<MemEnv> CrashClone(const CrashOptions& options = {}) const;
 
   // --- Fault injection ---
-  // The n-th call of kind `op` (1-based, counting from this call) fails with
-  // `error`; later calls succeed. Replaces an earlier FailNth rule for `op`.
+  // The n-th call of kind `op` (1-based, counting from this call) on a path
+  // containing `path_part` (empty = any path) fails with `error`; later calls
+  // succeed. Replaces an earlier FailNth rule for `op`.
   // REQUIRES: n >= 1, !error.ok().
-  void FailNth(Op op, int n, Status error);
-  // Each call of kind `op` fails with probability 1/one_in (IOError), drawn
-  // from a Random seeded with `seed`. one_in = 0 turns it off.
-  void FailRandomly(Op op, uint32_t one_in, uint64_t seed);
+  void FailNth(Op op, int n, Status error, std::string path_part = "");
+  // Each call of kind `op` on a path containing `path_part` (empty = any)
+  // fails with probability 1/one_in (IOError), drawn from a Random seeded with
+  // `seed`. one_in = 1 fails every such call; one_in = 0 turns it off.
+  void FailRandomly(Op op, uint32_t one_in, uint64_t seed, std::string path_part = "");
   // Removes every fault rule (FailNth and FailRandomly) and resets injected().
   void ClearFaults();
   // True once any injected fault has fired (since construction or ClearFaults).
@@ -152,16 +162,18 @@ class MemEnv : public Env {
   struct FaultRule {
     int remaining = 0;  // FailNth countdown; 0 = no rule
     Status error;
-    uint32_t one_in = 0;  // FailRandomly; 0 = off
+    std::string nth_path_part;  // FailNth counts only paths containing this
+    uint32_t one_in = 0;        // FailRandomly; 0 = off
     std::optional<Random> rnd;
+    std::string random_path_part;  // FailRandomly hits only paths containing this
   };
   class SeqFile;
   class RandFile;
   class WriteFile;
   class Lock;
 
-  // Returns the injected error for a call of kind `op`, or OK.
-  Status MaybeFail(Op op) REQUIRES(mu_);
+  // Returns the injected error for a call of kind `op` on `path`, or OK.
+  Status MaybeFail(Op op, const std::string& path) REQUIRES(mu_);
   bool DirExistsLocked(const std::string& dir) const REQUIRES(mu_);
   void Unlock(const std::string& path);
 

@@ -173,6 +173,14 @@ class DBIter final : public Iterator {
       }
       const bool covered = CoverSeq(ikey.user_key) > ikey.sequence;
       if (ikey.type == ValueType::kValue && !covered) {
+        // Load the value now: a table iterator reads a deferred data block
+        // only when the value is needed, and a failed read must make this
+        // iterator invalid rather than show an empty value.
+        (void)iter_->value();
+        if (!iter_->status().ok()) {
+          status_ = iter_->status();
+          return;
+        }
         valid_ = true;
         saved_key_.clear();
         return;
@@ -206,6 +214,13 @@ class DBIter final : public Iterator {
         value_type = ValueType::kValue;
         saved_key_.assign(ikey.user_key);
         saved_value_.assign(iter_->value());
+        if (!iter_->status().ok()) {  // the value's block could not be read
+          status_ = iter_->status();
+          valid_ = false;
+          saved_key_.clear();
+          saved_value_.clear();
+          return;
+        }
       } else {
         value_type = ValueType::kDeletion;
         saved_key_.clear();

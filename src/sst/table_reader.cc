@@ -103,7 +103,6 @@ Status TableReader::ReadMetaIndex(const Footer& footer) {
 
 Status TableReader::ParseRangeTombstones(const Block& block) {
   BlockIter it(block, BlockKeyOrder::kInternalKey);
-  std::string_view prev;
   std::string prev_storage;
   for (it.SeekToFirst(); it.Valid(); it.Next()) {
     ParsedInternalKey parsed;

@@ -231,6 +231,62 @@ TEST(MemEnvTest, CrashCloneCanKeepARandomPrefixOfUnsyncedBytes) {
             synced);
 }
 
+TEST(MemEnvTest, CrashCloneTornTailZeroesOnlyUnsyncedBytes) {
+  const uint64_t seed = test::Seed();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  MemEnv env;
+  std::unique_ptr<WritableFile> f;
+  ASSERT_OK(env.NewWritableFile("/db/log", &f));
+  ASSERT_OK(env.SyncDir("/db"));
+  const std::string synced(100, 's');
+  const std::string unsynced(300, 'u');
+  ASSERT_OK(f->Append(synced));
+  ASSERT_OK(f->Sync());
+  ASSERT_OK(f->Append(unsynced));
+  std::set<size_t> zeroed_counts;
+  for (uint64_t i = 0; i < 200; ++i) {
+    auto crashed =
+        env.CrashClone({.keep_unsynced_fraction = 1.0, .torn_tail_bytes = 64, .seed = seed + i});
+    const std::string got = Read(crashed.get(), "/db/log");
+    ASSERT_GE(got.size(), synced.size());
+    ASSERT_EQ(got.substr(0, synced.size()), synced);  // synced bytes intact
+    // The kept unsynced part is 'u'* followed by at most 64 zeros.
+    const std::string tail = got.substr(synced.size());
+    const size_t first_zero = tail.find('\0');
+    const size_t zeros = first_zero == std::string::npos ? 0 : tail.size() - first_zero;
+    ASSERT_LE(zeros, 64u);
+    ASSERT_EQ(tail, std::string(tail.size() - zeros, 'u') + std::string(zeros, '\0'));
+    zeroed_counts.insert(zeros);
+  }
+  EXPECT_GT(zeroed_counts.size(), 3u);  // the torn length varies
+  // Without unsynced bytes kept there is nothing to tear.
+  EXPECT_EQ(
+      Read(env.CrashClone({.keep_unsynced_fraction = 0.0, .torn_tail_bytes = 64}).get(), "/db/log"),
+      synced);
+}
+
+TEST(MemEnvTest, FaultRulesCanBeLimitedToPaths) {
+  MemEnv env;
+  std::unique_ptr<WritableFile> wal, sst;
+  ASSERT_OK(env.NewWritableFile("/db/000005.wal", &wal));
+  ASSERT_OK(env.NewWritableFile("/db/000006.sst", &sst));
+  env.FailNth(Op::kWrite, 2, Status::IOError("sst write"), ".sst");
+  ASSERT_OK(wal->Append("a"));  // not counted: other path
+  ASSERT_OK(wal->Append("b"));
+  ASSERT_OK(sst->Append("1"));
+  EXPECT_TRUE(sst->Append("2").IsIOError());
+  ASSERT_OK(wal->Append("c"));
+  EXPECT_EQ(env.injected_count(), 1u);
+
+  // one_in = 1: every matching call fails (a dead device), others succeed.
+  env.FailRandomly(Op::kSync, 1, 1, ".wal");
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(wal->Sync().IsIOError());
+  ASSERT_OK(sst->Sync());
+  EXPECT_EQ(env.injected_count(), 6u);
+  env.ClearFaults();
+  ASSERT_OK(wal->Sync());
+}
+
 TEST(MemEnvTest, FailNthFiresExactlyOnceAtN) {
   MemEnv env;
   std::unique_ptr<WritableFile> f;
