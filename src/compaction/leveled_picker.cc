@@ -180,7 +180,9 @@ std::unique_ptr<Compaction> LeveledPicker::PickDeletionTriggered(const Version& 
 
 std::unique_ptr<Compaction> LeveledPicker::PickRange(const Version& v, int level,
                                                      std::optional<std::string_view> begin,
-                                                     std::optional<std::string_view> end) {
+                                                     std::optional<std::string_view> end,
+                                                     int bottom_level) {
+  if (bottom_level < 0) bottom_level = v.num_levels() - 1;
   FileList inputs = v.OverlappingFiles(level, begin, end);
   if (inputs.empty()) return nullptr;
   if (level == 0) {
@@ -193,7 +195,7 @@ std::unique_ptr<Compaction> LeveledPicker::PickRange(const Version& v, int level
       inputs = std::move(wider);
     }
   }
-  const int output_level = level == v.num_levels() - 1 ? level : level + 1;
+  const int output_level = level >= bottom_level ? level : level + 1;
   FileList below;
   if (output_level != level) {
     const KeyRange r = RangeOf(inputs, {});

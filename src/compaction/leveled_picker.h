@@ -41,12 +41,14 @@ class LeveledPicker {
 
   // For CompactRange: the files of `level` overlapping the inclusive
   // user-key range [begin, end] (nullopt = unbounded; at L0 widened until no
-  // other L0 file overlaps) plus what they overlap in level + 1. At the last
-  // level (num_levels - 1) output_level == level. Null when nothing overlaps
-  // or an input is being compacted. REQUIRES: 0 <= level < v.num_levels().
+  // other L0 file overlaps) plus what they overlap in level + 1. At
+  // `bottom_level` (default, -1: num_levels - 1) output_level == level: the
+  // files are rewritten in place. Null when nothing overlaps or an input is
+  // being compacted. REQUIRES: 0 <= level <= bottom level < v.num_levels().
   std::unique_ptr<Compaction> PickRange(const Version& v, int level,
                                         std::optional<std::string_view> begin,
-                                        std::optional<std::string_view> end);
+                                        std::optional<std::string_view> end,
+                                        int bottom_level = -1);
 
   // One score per level; >= 1 means the level needs compaction. The last
   // level is never compacted by size: its score is always 0.

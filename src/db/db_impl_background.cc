@@ -171,12 +171,14 @@ Status DBImpl::RunCompaction(Compaction* c) {
   return s;
 }
 
-// CompactRange: flush, then for each level from the top, compact the files
-// overlapping the range into the next level, waiting whenever a background
-// compaction holds one of them. At the last level the files are rewritten in
-// place only when that can drop something (deletions, tombstones, a filter,
-// lazy deletes): a file that only moved down stays as it is, as in the Rust
-// engine.
+// CompactRange: flush, then for each level from the top down to the deepest
+// level holding any file (at least L1; as RocksDB does, data is not pushed
+// into empty levels below, where it would meet a heavier compression for no
+// gain), compact the files overlapping the range into the next level, waiting
+// whenever a background compaction holds one of them. At that bottom level
+// the files are rewritten in place only when that can drop something
+// (deletions, tombstones, a filter, lazy deletes): a file that only moved
+// down stays as it is.
 namespace {
 bool WorthRewritingInPlace(const Compaction& c, bool has_filter, bool has_lazy_deletes) {
   if (has_filter || has_lazy_deletes) return true;
@@ -195,13 +197,23 @@ Status DBImpl::CompactRange(std::optional<std::string_view> begin,
   MMDB_RETURN_IF_ERROR(CheckOpen());
   MMDB_RETURN_IF_ERROR(Flush());
   MutexLock l(&mu_);
-  const int last = options_.num_levels - 1;
+  int last = 1;
+  {
+    const Version& v = *versions_->current();
+    for (int level = v.num_levels() - 1; level > last; --level) {
+      if (!v.files(level).empty()) {
+        last = level;
+        break;
+      }
+    }
+  }
+  last = std::min(last, options_.num_levels - 1);
   for (int level = 0; level <= last; ++level) {
     // L0 may receive new flushes meanwhile; other levels need one pass.
     for (int round = 0; round < (level == 0 ? 8 : 1); ++round) {
       if (!bg_error_.ok()) return bg_error_;
       if (shutting_down_) return Status::Aborted("DB is closing");
-      std::unique_ptr<Compaction> c = picker_.PickRange(*versions_->current(), level, begin, end);
+      std::unique_ptr<Compaction> c = picker_.PickRange(*versions_->current(), level, begin, end, last);
       if (c == nullptr) {
         if (versions_->current()->OverlappingFiles(level, begin, end).empty()) break;
         bg_cv_.Wait();  // an input is being compacted in the background
