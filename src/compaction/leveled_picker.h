@@ -47,8 +47,7 @@ class LeveledPicker {
   // being compacted. REQUIRES: 0 <= level <= bottom level < v.num_levels().
   std::unique_ptr<Compaction> PickRange(const Version& v, int level,
                                         std::optional<std::string_view> begin,
-                                        std::optional<std::string_view> end,
-                                        int bottom_level = -1);
+                                        std::optional<std::string_view> end, int bottom_level = -1);
 
   // One score per level; >= 1 means the level needs compaction. The last
   // level is never compacted by size: its score is always 0.

@@ -213,7 +213,8 @@ Status DBImpl::CompactRange(std::optional<std::string_view> begin,
     for (int round = 0; round < (level == 0 ? 8 : 1); ++round) {
       if (!bg_error_.ok()) return bg_error_;
       if (shutting_down_) return Status::Aborted("DB is closing");
-      std::unique_ptr<Compaction> c = picker_.PickRange(*versions_->current(), level, begin, end, last);
+      std::unique_ptr<Compaction> c =
+          picker_.PickRange(*versions_->current(), level, begin, end, last);
       if (c == nullptr) {
         if (versions_->current()->OverlappingFiles(level, begin, end).empty()) break;
         bg_cv_.Wait();  // an input is being compacted in the background

@@ -46,8 +46,14 @@ Result<SequenceNumber> MaxCoveringTombstone(const ReadContext& ctx, const SuperV
   auto consider = [&](const std::shared_ptr<const FragmentedRangeTombstones>& list) {
     if (list != nullptr) best = std::max(best, list->MaxCoveringSeq(user_key, read_seq));
   };
-  consider(ctx.tombstones->ForMemTable(sv.mem));
-  for (const auto& m : sv.imm) consider(ctx.tombstones->ForMemTable(m));
+  auto consider_mem = [&](const std::shared_ptr<MemTable>& mem) {
+    auto lists = ctx.tombstones->ForMemTable(mem);
+    if (lists != nullptr) {
+      for (const auto& list : *lists) consider(list);
+    }
+  };
+  consider_mem(sv.mem);
+  for (const auto& m : sv.imm) consider_mem(m);
   auto consider_file = [&](const FileMetaData& f) -> Status {
     if (!FileMayCover(f, user_key)) return Status::OK();
     auto table = ctx.table_cache->Get(f.number, f.file_size);
@@ -146,10 +152,16 @@ std::unique_ptr<SourceMergingIterator> NewMergedIterator(const ReadContext& ctx,
   // tagged with the index the next source gets (sharing an index only makes
   // the re-seek optimisation more conservative).
   std::vector<std::unique_ptr<InternalIterator>> children;
-  tombstones->Add(ctx.tombstones->ForMemTable(sv.mem), children.size());
+  auto add_mem = [&](const std::shared_ptr<MemTable>& mem) {
+    auto lists = ctx.tombstones->ForMemTable(mem);
+    if (lists != nullptr) {
+      for (const auto& list : *lists) tombstones->Add(list, children.size());
+    }
+  };
+  add_mem(sv.mem);
   children.push_back(sv.mem->NewIterator());
   for (const auto& m : sv.imm) {
-    tombstones->Add(ctx.tombstones->ForMemTable(m), children.size());
+    add_mem(m);
     children.push_back(m->NewIterator());
   }
 

@@ -2,35 +2,46 @@
 
 namespace mmdb {
 
-std::shared_ptr<const FragmentedRangeTombstones> TombstoneCache::ForMemTable(
+std::shared_ptr<const TombstoneCache::ListSet> TombstoneCache::ForMemTable(
     const std::shared_ptr<MemTable>& mem) {
   const uint64_t count = mem->num_range_deletions();
   if (count == 0) return nullptr;
+  std::shared_ptr<MemEntry> entry;
   {
     MutexLock l(&mu_);
-    auto it = mems_.find(mem.get());
-    if (it != mems_.end() && it->second.count == count && it->second.mem.lock() == mem) {
-      return it->second.list;
+    std::shared_ptr<MemEntry>& slot = mems_[mem.get()];
+    // A new memtable may reuse a dead one's address: start over then.
+    if (slot == nullptr || slot->mem.lock() != mem) {
+      slot = std::make_shared<MemEntry>();
+      slot->mem = mem;
     }
+    entry = slot;
   }
-  // Build outside the lock; concurrent builders produce equal lists.
-  std::vector<RangeTombstone> tombstones;
-  auto iter = mem->NewRangeTombstoneIterator();
-  uint64_t seen = 0;
-  if (iter != nullptr) {
-    for (iter->SeekToFirst(); iter->Valid(); iter->Next()) {
-      ParsedInternalKey k;
-      if (!ParseInternalKey(iter->key(), &k)) continue;  // memtable keys are ours: always valid
-      tombstones.push_back({std::string(k.user_key), std::string(iter->value()), k.sequence});
-      ++seen;
-    }
+  MutexLock l(&entry->mu);
+  if (entry->cursor.consumed_count() >= count && entry->lists != nullptr) return entry->lists;
+  std::vector<RangeTombstone> fresh;
+  mem->ForEachRangeTombstoneSince(
+      &entry->cursor, [&](std::string_view begin, std::string_view end, SequenceNumber seq) {
+        fresh.push_back({std::string(begin), std::string(end), seq});
+      });
+  if (fresh.empty() && entry->lists != nullptr) return entry->lists;
+  auto& gens = entry->generations;
+  gens.push_back(Generation{std::move(fresh), nullptr});
+  while (gens.size() >= 2 && gens[gens.size() - 2].raw.size() <= 2 * gens.back().raw.size()) {
+    Generation newer = std::move(gens.back());
+    gens.pop_back();
+    Generation& older = gens.back();
+    older.raw.insert(older.raw.end(), std::make_move_iterator(newer.raw.begin()),
+                     std::make_move_iterator(newer.raw.end()));
+    older.list = nullptr;
   }
-  auto list = std::make_shared<const FragmentedRangeTombstones>(std::move(tombstones));
-  MutexLock l(&mu_);
-  // The memtable may have received more tombstones while we iterated; record
-  // what was seen so the next reader rebuilds if needed.
-  mems_[mem.get()] = MemEntry{mem, std::min(seen, count), list};
-  return list;
+  auto lists = std::make_shared<ListSet>();
+  for (Generation& g : gens) {
+    if (g.list == nullptr) g.list = std::make_shared<const FragmentedRangeTombstones>(g.raw);
+    if (!g.list->empty()) lists->push_back(g.list);
+  }
+  entry->lists = std::move(lists);
+  return entry->lists;
 }
 
 std::shared_ptr<const FragmentedRangeTombstones> TombstoneCache::ForTable(

@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <cstring>
+#include <new>
 
 #include "util/coding.h"
 
@@ -96,6 +97,13 @@ void MemTable::Add(SequenceNumber seq, ValueType type, std::string_view user_key
   const char* entry = EncodeEntry(seq, type, user_key, value);
   if (type == ValueType::kRangeDeletion) {
     range_del_table_.Insert(entry);
+    auto* node = new (arena_.AllocateAligned(sizeof(RangeDelNode))) RangeDelNode{entry};
+    if (range_del_tail_ == nullptr) {
+      range_del_head_.store(node, std::memory_order_release);
+    } else {
+      range_del_tail_->next.store(node, std::memory_order_release);
+    }
+    range_del_tail_ = node;
     // Release: pairs with the acquire in num_range_deletions().
     num_range_deletions_.fetch_add(1, std::memory_order_release);
   } else {
@@ -143,6 +151,21 @@ bool MemTable::Get(const LookupKey& key, std::string* value, Status* s,
 
 std::unique_ptr<InternalIterator> MemTable::NewIterator() const {
   return std::make_unique<Iter>(weak_from_this().lock(), &table_);
+}
+
+void MemTable::ForEachRangeTombstoneSince(
+    RangeTombstoneCursor* cursor,
+    const std::function<void(std::string_view, std::string_view, SequenceNumber)>& fn) const {
+  const auto* last = static_cast<const RangeDelNode*>(cursor->last);
+  const RangeDelNode* node = last == nullptr ? range_del_head_.load(std::memory_order_acquire)
+                                             : last->next.load(std::memory_order_acquire);
+  while (node != nullptr) {
+    const std::string_view ikey = DecodeKey(node->entry);
+    fn(ExtractUserKey(ikey), DecodeValue(node->entry), ExtractPackedTrailer(ikey) >> 8);
+    cursor->last = node;
+    ++cursor->consumed;
+    node = node->next.load(std::memory_order_acquire);
+  }
 }
 
 std::unique_ptr<InternalIterator> MemTable::NewRangeTombstoneIterator() const {

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -63,6 +64,26 @@ class MemTable : public std::enable_shared_from_this<MemTable> {
   // kRangeDeletion), value() = end. nullptr when there are none.
   std::unique_ptr<InternalIterator> NewRangeTombstoneIterator() const;
 
+  // Range tombstones in the order they were added, for readers that keep an
+  // incrementally updated view of them (db/tombstone_cache.h). A cursor
+  // remembers how far a reader got; it belongs to one memtable.
+  class RangeTombstoneCursor {
+   private:
+    friend class MemTable;
+    const void* last = nullptr;  // the last log node consumed
+    uint64_t consumed = 0;
+
+   public:
+    uint64_t consumed_count() const { return consumed; }
+  };
+  // Calls fn(begin, end, seq) for every range tombstone added after
+  // *cursor's position, oldest first, and advances the cursor. Safe
+  // concurrently with Add.
+  void ForEachRangeTombstoneSince(
+      RangeTombstoneCursor* cursor,
+      const std::function<void(std::string_view begin, std::string_view end, SequenceNumber seq)>&
+          fn) const;
+
   // Bytes allocated by the arena (an upper bound on the entries' size).
   size_t ApproximateMemoryUsage() const { return arena_.MemoryUsage(); }
 
@@ -89,9 +110,19 @@ class MemTable : public std::enable_shared_from_this<MemTable> {
   const char* EncodeEntry(SequenceNumber seq, ValueType type, std::string_view user_key,
                           std::string_view value);
 
+  // One node per range tombstone, in insertion order (arena-allocated,
+  // linked by the single writer, read lock-free: release on link, acquire on
+  // follow).
+  struct RangeDelNode {
+    const char* entry;
+    std::atomic<const RangeDelNode*> next{nullptr};
+  };
+
   Arena arena_;
   Table table_;            // kValue and kDeletion entries
   Table range_del_table_;  // kRangeDeletion entries
+  std::atomic<const RangeDelNode*> range_del_head_{nullptr};
+  RangeDelNode* range_del_tail_ = nullptr;  // writer only
   // Written by the single writer, read by anyone. Relaxed: statistics, except
   // num_range_deletions_ (release on Add / acquire on read) so that a reader
   // seeing a nonzero count also sees the tombstone in range_del_table_.
