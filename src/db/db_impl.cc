@@ -75,6 +75,9 @@ Status DBImpl::Open() {
   topts.verify_checksums = true;
   topts.statistics = stats_.get();
   table_cache_ = std::make_unique<TableCache>(env_.get(), dbname_, topts, options_.max_open_files);
+  if (options_.pin_l0_filter_and_index_blocks_in_cache) {
+    l0_pins_ = std::make_unique<L0MetadataPins>(block_cache_.get(), cache_id_, table_cache_.get());
+  }
 
   MutexLock l(&mu_);
   versions_ = std::make_unique<VersionSet>(dbname_, env_.get(), options_.num_levels);
@@ -378,6 +381,7 @@ void DBImpl::InstallSuperVersion() {
   sv->imm.reserve(imm_.size());
   for (const auto& m : imm_) sv->imm.push_back(m.mem);
   sv->version = versions_->current();
+  if (l0_pins_ != nullptr) l0_pins_->Update(*sv->version);
   l0_files_.store(static_cast<int>(sv->version->NumFiles(0)), std::memory_order_release);
   old_versions_.push_back(sv->version);
   super_version_.store(std::move(sv), std::memory_order_release);
@@ -429,7 +433,7 @@ void DBImpl::DeleteObsoleteFiles() {
     }
     if (keep) continue;
     if (type == FileType::kTable) {
-      table_cache_->Evict(number);
+      table_cache_->Evict(number, /*erase_blocks=*/true);
       tombstones_.EraseTable(number);
     }
     // A failed removal only leaves a file for the next sweep.
@@ -563,6 +567,10 @@ Status DBImpl::Close() {
     if (result.ok() && !bg_error_.ok()) result = bg_error_;
   }
   super_version_.store(nullptr);
+  if (l0_pins_ != nullptr) {
+    MutexLock l(&mu_);
+    l0_pins_->ReleaseAll();  // a shared cache outlives this DB: leave no pins behind
+  }
   table_cache_.reset();
   lock_.reset();
   return result;

@@ -37,6 +37,7 @@
 #include "compaction/compaction.h"
 #include "compaction/lazy_delete_set.h"
 #include "compaction/leveled_picker.h"
+#include "db/l0_pins.h"
 #include "db/snapshot_list.h"
 #include "db/super_version.h"
 #include "db/tombstone_cache.h"
@@ -130,6 +131,9 @@ class DBImpl final : public DB {
   std::shared_ptr<BlockCache> block_cache_;
   uint64_t cache_id_ = 0;
   std::unique_ptr<TableCache> table_cache_;
+  // L0 index/filter blocks pinned in the block cache; null when
+  // pin_l0_filter_and_index_blocks_in_cache is off. Updated under mu_.
+  std::unique_ptr<L0MetadataPins> l0_pins_;
   const std::shared_ptr<SnapshotList> snapshots_;
   TombstoneCache tombstones_;
   WriteThread write_thread_;

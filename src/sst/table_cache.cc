@@ -58,15 +58,28 @@ void TableCache::EvictIfNeeded() {
   }
 }
 
-void TableCache::Evict(uint64_t file_number) {
+void TableCache::Evict(uint64_t file_number, bool erase_blocks) {
   std::shared_ptr<TableReader> doomed;  // released after the lock, outside the critical section
-  MutexLock lock(&mu_);
-  auto it = map_.find(file_number);
-  if (it == map_.end()) return;
-  doomed = std::move(it->second.reader);
-  lru_.erase(it->second.lru_pos);
-  map_.erase(it);
-  Tick(kFilesClosed);
+  {
+    MutexLock lock(&mu_);
+    auto it = map_.find(file_number);
+    if (it == map_.end()) return;
+    doomed = std::move(it->second.reader);
+    lru_.erase(it->second.lru_pos);
+    map_.erase(it);
+    Tick(kFilesClosed);
+  }
+  BlockCache* cache = options_.block_cache;
+  if (!erase_blocks || cache == nullptr) return;
+  BlockCacheKey key{.cache_id = options_.cache_id, .file_number = file_number, .offset = 0};
+  for (uint64_t offset : doomed->DataBlockOffsets()) {
+    key.offset = offset;
+    cache->Erase(key);
+  }
+  for (const auto& m : doomed->metadata_blocks()) {
+    key.offset = m.offset;
+    cache->Erase(key);
+  }
 }
 
 size_t TableCache::size() const {

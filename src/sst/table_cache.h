@@ -40,8 +40,11 @@ class TableCache {
   Result<std::shared_ptr<TableReader>> Get(uint64_t file_number, uint64_t file_size);
 
   // Drops the cached reader of `file_number` (e.g. the file was deleted).
-  // Holders of the reader keep using it. No-op if absent.
-  void Evict(uint64_t file_number);
+  // Holders of the reader keep using it. No-op if absent. With
+  // `erase_blocks`, the file's blocks (data, index, filters) are also erased
+  // from the block cache — when the reader was still cached, so its index
+  // says where they are; otherwise they age out of the LRU.
+  void Evict(uint64_t file_number, bool erase_blocks = false);
 
   // Readers currently held by the cache.
   size_t size() const;

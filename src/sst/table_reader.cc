@@ -34,6 +34,7 @@ Result<std::shared_ptr<TableReader>> TableReader::Open(const TableReaderOptions&
   }
   auto reader = std::make_shared<TableReader>(PrivateTag{}, options, std::move(file), file_size,
                                               file_number, std::move(*index));
+  reader->metadata_blocks_.push_back({footer.index_handle.offset, reader->index_block_.contents()});
   MMDB_RETURN_IF_ERROR(reader->ReadMetaIndex(footer));
   return reader;
 }
@@ -64,7 +65,7 @@ Status TableReader::ReadMetaIndex(const Footer& footer) {
       has_prefix_len = true;
       continue;
     }
-    std::string* target = nullptr;
+    std::string_view* target = nullptr;
     if (key == kMetaFilterBloom) {
       target = &bloom_filter_;
     } else if (key == kMetaFilterPrefix) {
@@ -78,7 +79,8 @@ Status TableReader::ReadMetaIndex(const Footer& footer) {
     }
     MMDB_ASSIGN_OR_RETURN(auto block, ReadBlock(*file_, file_size_, handle, true, file_name_));
     if (target != nullptr) {
-      target->assign(*block);
+      *target = *block;
+      metadata_blocks_.push_back({handle.offset, std::move(block)});
       continue;
     }
     Result<Block> range_del = Block::Parse(std::move(block));
@@ -93,7 +95,7 @@ Status TableReader::ReadMetaIndex(const Footer& footer) {
   MMDB_RETURN_IF_ERROR(it.status().WithContext(where));
   if (!has_prefix_len) {
     // A prefix filter without its length cannot be probed: treat it as absent.
-    prefix_filter_.clear();
+    prefix_filter_ = {};
     prefix_length_ = 0;
   } else if (prefix_filter_.empty()) {
     prefix_length_ = 0;
@@ -222,6 +224,17 @@ size_t TableReader::MetadataMemoryUsage() const {
     n += sizeof(RangeTombstone) + t.begin.size() + t.end.size();
   }
   return n;
+}
+
+std::vector<uint64_t> TableReader::DataBlockOffsets() const {
+  std::vector<uint64_t> offsets;
+  BlockIter index(index_block_, BlockKeyOrder::kInternalKey);
+  for (index.SeekToFirst(); index.Valid(); index.Next()) {
+    IndexValue iv;
+    if (!DecodeIndexValue(index.value(), &iv)) break;
+    offsets.push_back(iv.handle.offset);
+  }
+  return offsets;
 }
 
 uint64_t TableReader::ApproximateOffsetOf(std::string_view internal_key) const {

@@ -119,6 +119,17 @@ class TableReader : public std::enable_shared_from_this<TableReader> {
 
   // Bytes held for the index, filters and tombstones.
   size_t MetadataMemoryUsage() const;
+  // The index and filter blocks the reader holds, with their file offsets:
+  // the DB charges them to the block cache (pinned, for L0 files) by
+  // inserting these very buffers, so the charge is real and nothing is copied.
+  struct MetadataBlock {
+    uint64_t offset = 0;
+    std::shared_ptr<const std::string> bytes;
+  };
+  const std::vector<MetadataBlock>& metadata_blocks() const { return metadata_blocks_; }
+  // Offsets of every data block (from the index), to drop a deleted file's
+  // blocks from the block cache. Stops at the first undecodable entry.
+  std::vector<uint64_t> DataBlockOffsets() const;
   // Approximate file offset where `internal_key` would be: the offset of the
   // block that would hold it, or the metaindex offset when past the last block.
   uint64_t ApproximateOffsetOf(std::string_view internal_key) const;
@@ -152,8 +163,10 @@ class TableReader : public std::enable_shared_from_this<TableReader> {
   const std::string file_name_;
   Block index_block_;
   uint64_t metaindex_offset_ = 0;
-  std::string bloom_filter_;   // empty = none
-  std::string prefix_filter_;  // empty = none
+  // Filters: views of their blocks, shared with the block cache when pinned.
+  std::string_view bloom_filter_;               // empty = none
+  std::string_view prefix_filter_;              // empty = none
+  std::vector<MetadataBlock> metadata_blocks_;  // index, then filters
   size_t prefix_length_ = 0;
   std::vector<RangeTombstone> range_tombstones_;
 };
