@@ -42,6 +42,7 @@ void BlockIter::Init(const Block& block, BlockKeyOrder order) {
   restart_offset_ = block.restart_offset_;
   num_restarts_ = block.num_restarts_;
   status_ = Status::OK();
+  prev_valid_ = false;
   MarkInvalid();
 }
 
@@ -55,6 +56,7 @@ void BlockIter::Clear() {
   key_.clear();
   value_ = {};
   status_ = Status::OK();
+  prev_valid_ = false;
 }
 
 uint32_t BlockIter::RestartPoint(uint32_t index) const {
@@ -181,8 +183,18 @@ void BlockIter::Next() {
 
 void BlockIter::Prev() {
   if (!Valid()) return;
-  // Back up to a restart point before the current entry, then scan forward.
   const uint32_t original = current_;
+  // Inside an interval decoded by an earlier Prev: step back in the cache.
+  if (prev_valid_ && prev_pos_ > 0 && prev_pos_ < prev_entries_.size() &&
+      prev_entries_[prev_pos_].offset == original) {
+    const PrevEntry& e = prev_entries_[--prev_pos_];
+    current_ = e.offset;
+    key_.assign(prev_keys_, e.key_offset, e.key_size);
+    value_ = e.value;
+    return;
+  }
+  // Back up to a restart point before the current entry, then scan forward,
+  // keeping what is decoded.
   while (RestartPoint(restart_index_) >= original) {
     if (restart_index_ == 0) {
       MarkInvalid();
@@ -190,12 +202,26 @@ void BlockIter::Prev() {
     }
     --restart_index_;
   }
-  SeekToRestartPoint(restart_index_);
+  const uint32_t interval = restart_index_;
+  SeekToRestartPoint(interval);
+  prev_valid_ = false;
+  prev_entries_.clear();
+  prev_keys_.clear();
   do {
     if (!ParseNextKey()) return;
+    prev_entries_.push_back(PrevEntry{current_, static_cast<uint32_t>(prev_keys_.size()),
+                                      static_cast<uint32_t>(key_.size()), value_});
+    prev_keys_.append(key_);
   } while (NextEntryOffset() < original);
   // Only a corrupt block can make the scan step over `original`.
-  if (current_ >= original) CorruptionError("inconsistent restart points in block");
+  if (current_ >= original) {
+    CorruptionError("inconsistent restart points in block");
+    return;
+  }
+  // ParseNextKey may have advanced restart_index_ past the interval when
+  // the scan crossed it; every cached entry lies in [interval, original).
+  prev_pos_ = prev_entries_.size() - 1;
+  prev_valid_ = true;
 }
 
 }  // namespace mmdb

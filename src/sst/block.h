@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <mmdb/status.h>
 
@@ -100,6 +101,21 @@ class BlockIter final : public InternalIterator {
   std::string key_;
   std::string_view value_;
   Status status_;
+
+  // Prev cache: a backward step must re-decode its restart interval from the
+  // start (keys are prefix-compressed), so the entries decoded on the way are
+  // kept and the following Prev calls inside the same interval take them
+  // from here: O(1) per step instead of O(restart interval).
+  struct PrevEntry {
+    uint32_t offset;      // of the entry in the block
+    uint32_t key_offset;  // of its full key in prev_keys_
+    uint32_t key_size;
+    std::string_view value;
+  };
+  std::vector<PrevEntry> prev_entries_;
+  std::string prev_keys_;
+  size_t prev_pos_ = 0;      // index of the current entry in prev_entries_
+  bool prev_valid_ = false;  // prev_entries_ belongs to this block
 };
 
 }  // namespace mmdb

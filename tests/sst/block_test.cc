@@ -246,6 +246,61 @@ TEST_P(BlockRandomTest, SeekNextPrevMatchStdMap) {
   }
 }
 
+// Random walks mixing Next and Prev (Prev reuses the entries it decoded for
+// the steps that follow inside one restart interval), checked against the
+// model's order at every step, values included.
+TEST_P(BlockRandomTest, RandomWalksMatchStdMap) {
+  const int interval = GetParam();
+  Random rnd(test::Seed() * 31 + static_cast<uint64_t>(interval));
+  std::vector<std::pair<std::string, std::string>> entries;
+  {
+    std::map<std::string, std::string, test::InternalKeyLess> model;
+    while (model.size() < 300) {
+      std::string uk = "key" + std::to_string(rnd.Uniform(1000));
+      model[IKey(uk, rnd.Uniform(50), ValueType::kValue)] = std::to_string(rnd.Next64());
+    }
+    entries.assign(model.begin(), model.end());
+  }
+  BlockBuilder b(interval);
+  for (const auto& [k, v] : entries) b.Add(k, v);
+  Block block = ParseOrDie(b.Finish());
+  BlockIter it(block, BlockKeyOrder::kInternalKey);
+  long pos = -1;  // -1 or entries.size(): invalid
+  for (int step = 0; step < 5000; ++step) {
+    const uint64_t op = rnd.Uniform(10);
+    if (op == 0) {
+      it.SeekToFirst();
+      pos = 0;
+    } else if (op == 1) {
+      it.SeekToLast();
+      pos = static_cast<long>(entries.size()) - 1;
+    } else if (op == 2) {
+      pos = static_cast<long>(rnd.Uniform(entries.size()));
+      it.Seek(entries[static_cast<size_t>(pos)].first);
+    } else if (pos >= 0 && pos < static_cast<long>(entries.size())) {
+      // Mostly Prev runs, with some Next in between.
+      if (op < 8) {
+        it.Prev();
+        --pos;
+      } else {
+        it.Next();
+        ++pos;
+      }
+    } else {
+      continue;
+    }
+    if (pos < 0 || pos >= static_cast<long>(entries.size())) {
+      ASSERT_FALSE(it.Valid()) << "step " << step;
+      pos = -1;
+      continue;
+    }
+    ASSERT_TRUE(it.Valid()) << "step " << step;
+    ASSERT_EQ(it.key(), entries[static_cast<size_t>(pos)].first) << "step " << step;
+    ASSERT_EQ(it.value(), entries[static_cast<size_t>(pos)].second) << "step " << step;
+  }
+  EXPECT_OK(it.status());
+}
+
 INSTANTIATE_TEST_SUITE_P(RestartIntervals, BlockRandomTest, ::testing::Values(1, 2, 3, 16, 64));
 
 TEST(BlockTest, IteratorKeepsBytesAliveAfterBlockIsDropped) {
