@@ -34,84 +34,83 @@ bool FileMayCover(const FileMetaData& f, std::string_view user_key) {
          user_key <= EffectiveLargestUserKey(f);
 }
 
-// Range tombstones of every source that can cover user_key, as the largest
-// covering sequence visible at read_seq. Only files whose effective key range
-// holds the key are asked: every L0 file, and per deeper level the file found
-// by binary search and its left neighbour (whose tombstones may reach past
-// its largest key; effective ranges within a level do not overlap).
-Result<SequenceNumber> MaxCoveringTombstone(const ReadContext& ctx, const SuperVersion& sv,
-                                            std::string_view user_key, SequenceNumber read_seq,
-                                            std::string_view internal_key) {
-  SequenceNumber best = 0;
-  auto consider = [&](const std::shared_ptr<const FragmentedRangeTombstones>& list) {
-    if (list != nullptr) best = std::max(best, list->MaxCoveringSeq(user_key, read_seq));
-  };
-  auto consider_mem = [&](const std::shared_ptr<MemTable>& mem) {
-    auto lists = ctx.tombstones->ForMemTable(mem);
-    if (lists != nullptr) {
-      for (const auto& list : *lists) consider(list);
-    }
-  };
-  consider_mem(sv.mem);
-  for (const auto& m : sv.imm) consider_mem(m);
-  auto consider_file = [&](const FileMetaData& f) -> Status {
-    if (!FileMayCover(f, user_key)) return Status::OK();
-    auto table = ctx.table_cache->Get(f.number, f.file_size);
-    if (!table.ok()) return std::move(table).status();
-    consider(ctx.tombstones->ForTable(f.number, **table));
-    return Status::OK();
-  };
-  const Version& v = *sv.version;
-  for (const auto& f : v.files(0)) MMDB_RETURN_IF_ERROR(consider_file(*f));
-  for (int level = 1; level < v.num_levels(); ++level) {
-    const auto& files = v.files(level);
-    if (files.empty()) continue;
-    const size_t i = v.FindFile(level, internal_key);
-    if (i < files.size()) MMDB_RETURN_IF_ERROR(consider_file(*files[i]));
-    if (i > 0) MMDB_RETURN_IF_ERROR(consider_file(*files[i - 1]));
-  }
-  return best;
-}
-
 }  // namespace
 
+// The lookup walks the sources newest first (active memtable, immutable
+// memtables, L0 files, then one level at a time), keeping `cover`: the
+// largest visible sequence of a range tombstone over the key met so far. In
+// each source, the source's own tombstones join `cover` first; a point entry
+// found there answers unless a tombstone newer than it covers it. After a
+// source, a nonzero `cover` ends the walk with NotFound: every version in an
+// older source is older than a tombstone of a newer one (the invariant
+// RangeTombstoneView relies on), so a covered key costs no further I/O.
 Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOptions& options,
                    std::string_view user_key, SequenceNumber read_seq, std::string* value) {
   const LookupKey lkey(user_key, read_seq);
-  MMDB_ASSIGN_OR_RETURN(const SequenceNumber tombstone_seq,
-                        MaxCoveringTombstone(ctx, sv, user_key, read_seq, lkey.internal_key()));
+  SequenceNumber cover = 0;
+  auto add_list = [&](const FragmentedRangeTombstones* list) {
+    if (list != nullptr) cover = std::max(cover, list->MaxCoveringSeq(user_key, read_seq));
+  };
 
   // Memtables.
-  auto from_mem = [&](const MemTable& mem, Status* s) {
+  auto from_mem = [&](const std::shared_ptr<MemTable>& mem, Status* s) {
+    if (mem->num_range_deletions() > 0) {
+      auto lists = ctx.tombstones->ForMemTable(mem);
+      if (lists != nullptr) {
+        for (const auto& l : *lists) add_list(l.get());
+      }
+    }
     SequenceNumber found_seq = 0;
-    if (!mem.Get(lkey, value, s, &found_seq)) return false;
-    if (found_seq < tombstone_seq) *s = Status::NotFound();
-    return true;
+    if (mem->Get(lkey, value, s, &found_seq)) {
+      if (found_seq < cover) *s = Status::NotFound();
+      return true;
+    }
+    if (cover > 0) {
+      *s = Status::NotFound();
+      return true;
+    }
+    return false;
   };
   Status s;
-  if (from_mem(*sv.mem, &s)) {
+  if (from_mem(sv.mem, &s)) {
     Tick(ctx.stats, kMemtableHit);
     return s;
   }
   for (const auto& m : sv.imm) {
-    if (from_mem(*m, &s)) {
+    if (from_mem(m, &s)) {
       Tick(ctx.stats, kMemtableHit);
       return s;
     }
   }
   Tick(ctx.stats, kMemtableMiss);
 
-  // SSTs: every L0 file that may contain the key (newest first), then at most
-  // one file per level below.
-  auto from_table = [&](const FileMetaData& f, Status* out) -> bool {
+  // SSTs. A file joins with its tombstones when its effective range (which
+  // may reach past its largest key) holds the key, and with a point lookup
+  // when its key range does.
+  auto open = [&](const FileMetaData& f, std::shared_ptr<TableReader>* reader) -> Status {
     auto table = ctx.table_cache->Get(f.number, f.file_size);
-    if (!table.ok()) {
-      *out = std::move(table).status();
+    if (!table.ok()) return std::move(table).status();
+    *reader = std::move(table).value();
+    return Status::OK();
+  };
+  auto add_file_tombstones = [&](const FileMetaData& f) -> Status {
+    if (!FileMayCover(f, user_key)) return Status::OK();
+    std::shared_ptr<TableReader> reader;
+    MMDB_RETURN_IF_ERROR(open(f, &reader));
+    add_list(ctx.tombstones->ForTable(f.number, *reader).get());
+    return Status::OK();
+  };
+  // Point lookup in one file: true when it answered (*out set).
+  auto from_table = [&](const FileMetaData& f, Status* out) -> bool {
+    std::shared_ptr<TableReader> reader;
+    Status os = open(f, &reader);
+    if (!os.ok()) {
+      *out = os;
       return true;
     }
     TableGetResult r;
-    Status gs = (*table)->Get(lkey.internal_key(), options.fill_cache, &r);
-    if (ctx.stats != nullptr && (*table)->has_bloom_filter()) {
+    Status gs = reader->Get(lkey.internal_key(), options.fill_cache, &r);
+    if (ctx.stats != nullptr && reader->has_bloom_filter()) {
       Tick(ctx.stats, kBloomChecked);
       if (r.filtered_by_bloom) Tick(ctx.stats, kBloomUseful);
     }
@@ -120,7 +119,7 @@ Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOpt
       return true;
     }
     if (r.kind == TableGetResult::Kind::kAbsent) return false;
-    if (r.kind == TableGetResult::Kind::kDeletion || r.sequence < tombstone_seq) {
+    if (r.kind == TableGetResult::Kind::kDeletion || r.sequence < cover) {
       *out = Status::NotFound();
     } else {
       value->assign(r.value);
@@ -130,15 +129,22 @@ Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOpt
   };
   const Version& v = *sv.version;
   for (const auto& f : v.files(0)) {
+    Status ts = add_file_tombstones(*f);
+    if (!ts.ok()) return ts;
     if (FileContains(*f, user_key) && from_table(*f, &s)) return s;
+    if (cover > 0) return Status::NotFound();
   }
   for (int level = 1; level < v.num_levels(); ++level) {
     const auto& files = v.files(level);
+    if (files.empty()) continue;
     const size_t i = v.FindFile(level, lkey.internal_key());
-    if (i < files.size() && user_key >= ExtractUserKey(files[i]->smallest) &&
-        from_table(*files[i], &s)) {
-      return s;
+    // The left neighbour's tombstones may reach past its largest key.
+    if (i > 0) MMDB_RETURN_IF_ERROR(add_file_tombstones(*files[i - 1]));
+    if (i < files.size()) {
+      MMDB_RETURN_IF_ERROR(add_file_tombstones(*files[i]));
+      if (user_key >= ExtractUserKey(files[i]->smallest) && from_table(*files[i], &s)) return s;
     }
+    if (cover > 0) return Status::NotFound();
   }
   return Status::NotFound();
 }
