@@ -42,13 +42,10 @@ enum Ticker : uint32_t {
   kStallMicros,  // time writers waited for backpressure
   kFilesOpened,
   kFilesClosed,
-  // Block cache by block kind (the totals above count every kind).
+  // Block cache lookups of data blocks (index and filter blocks are held by
+  // the table readers and never looked up in the cache).
   kBlockCacheDataHit,
   kBlockCacheDataMiss,
-  kBlockCacheIndexHit,
-  kBlockCacheIndexMiss,
-  kBlockCacheFilterHit,
-  kBlockCacheFilterMiss,
   // Iterators.
   kIterCreated,
   kIterEntriesVisited,    // internal entries a DB iterator looked at

@@ -39,8 +39,8 @@ class BlockCache : public Cache {
   // Caches `block` under `key` (replacing any entry), evicting least recently
   // used unpinned entries while over capacity. A pinned entry is never
   // evicted. When the block alone exceeds the capacity it is not cached
-  // (unless pinned).
-  virtual void Insert(const BlockCacheKey& key, CachedBlock block, bool pinned) = 0;
+  // (unless pinned). Returns how many entries were evicted to make room.
+  virtual size_t Insert(const BlockCacheKey& key, CachedBlock block, bool pinned) = 0;
   // Turns a pinned entry into an ordinary (evictable) one. No-op if absent.
   virtual void Unpin(const BlockCacheKey& key) = 0;
   // Drops the entry under `key` (e.g. its file was deleted). No-op if absent.

@@ -68,7 +68,7 @@ class alignas(64) LRUBlockCache::Shard {
     return e->block;
   }
 
-  void Insert(const HashedKey& key, CachedBlock block, bool pinned) {
+  size_t Insert(const HashedKey& key, CachedBlock block, bool pinned) {
     const size_t charge = Charge(block);
     EntryList garbage;  // destroyed after the lock is released
     MutexLock lock(&mu_);
@@ -77,14 +77,16 @@ class alignas(64) LRUBlockCache::Shard {
       pinned = pinned || it->second->pinned;  // pins are sticky
       RemoveLocked(it, &garbage);
     }
-    if (!pinned && charge > capacity_) return;  // could never stay: not cached
+    if (!pinned && charge > capacity_) return 0;  // could never stay: not cached
     EntryList& list = pinned ? pinned_ : lru_;
     list.push_back(
         Entry{.key = key, .block = std::move(block), .charge = charge, .pinned = pinned});
     map_.emplace(key, std::prev(list.end()));
     AddUsage(charge, pinned);
     inserts_.fetch_add(1, std::memory_order_relaxed);
+    const size_t before = garbage.size();
     EvictLocked(&garbage);
+    return garbage.size() - before;
   }
 
   void Unpin(const HashedKey& key) {
@@ -211,14 +213,14 @@ CachedBlock LRUBlockCache::Lookup(const BlockCacheKey& key) {
   return shard.Lookup(HashedKey{key, hash});
 }
 
-void LRUBlockCache::Insert(const BlockCacheKey& key, CachedBlock block, bool pinned) {
+size_t LRUBlockCache::Insert(const BlockCacheKey& key, CachedBlock block, bool pinned) {
   uint64_t hash;
   Shard& shard = ShardFor(key, &hash);
   if (block == nullptr) {
     shard.Erase(HashedKey{key, hash});
-    return;
+    return 0;
   }
-  shard.Insert(HashedKey{key, hash}, std::move(block), pinned);
+  return shard.Insert(HashedKey{key, hash}, std::move(block), pinned);
 }
 
 void LRUBlockCache::Unpin(const BlockCacheKey& key) {

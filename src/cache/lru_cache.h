@@ -70,7 +70,7 @@ class LRUBlockCache final : public BlockCache {
   // BlockCache
   CachedBlock Lookup(const BlockCacheKey& key) override;
   // A null block erases `key`.
-  void Insert(const BlockCacheKey& key, CachedBlock block, bool pinned) override;
+  size_t Insert(const BlockCacheKey& key, CachedBlock block, bool pinned) override;
   void Unpin(const BlockCacheKey& key) override;
   void Erase(const BlockCacheKey& key) override;
   uint64_t NewId() override;

@@ -261,11 +261,14 @@ Status DBImpl::WriteImpl(const WriteOptions& options, WriteBatch* batch) {
         RecordBackgroundError(s);
       }
     }
+    uint64_t range_deletes = 0;
     if (s.ok()) {
+      const uint64_t range_deletes_before = mem->num_range_deletions();
       for (WriteThread::Writer* member : group) {
         s = InsertBatchInto(*member->batch, mem.get());
         if (!s.ok()) break;
       }
+      range_deletes = mem->num_range_deletions() - range_deletes_before;
       if (!s.ok()) {
         MutexLock l(&mu_);
         RecordBackgroundError(s);
@@ -283,10 +286,14 @@ Status DBImpl::WriteImpl(const WriteOptions& options, WriteBatch* batch) {
     if (stats_ != nullptr) {
       stats_->RecordTick(kWriteGroups);
       stats_->RecordTick(kWriteGroupMembers, group.size());
+      uint64_t ops = 0;
       for (WriteThread::Writer* member : group) {
-        stats_->RecordTick(kKeysWritten, WriteBatchInternal::Count(*member->batch));
+        ops += WriteBatchInternal::Count(*member->batch);
         stats_->RecordTick(kBytesWritten, member->batch->ApproximateSize());
       }
+      // Point puts and deletes here, range tombstones in their own ticker.
+      stats_->RecordTick(kRangeDeletesWritten, range_deletes);
+      stats_->RecordTick(kKeysWritten, ops >= range_deletes ? ops - range_deletes : 0);
     }
   }
   write_thread_.ExitAsLeader(group, s);

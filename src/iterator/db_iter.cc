@@ -1,5 +1,8 @@
 #include "iterator/db_iter.h"
 
+#include <chrono>
+#include <utility>
+
 namespace mmdb {
 
 namespace {
@@ -35,7 +38,10 @@ class DBIter final : public Iterator {
   }
 
   void SeekToFirst() override {
-    if (opts_.lower_bound) return Seek(*opts_.lower_bound);
+    Timed(kSeekMicros, [&] { SeekToFirstImpl(); });
+  }
+  void SeekToFirstImpl() {
+    if (opts_.lower_bound) return SeekImpl(*opts_.lower_bound);
     Reset(kForward);
     if (empty_range_) return;
     iter_->SeekToFirst();
@@ -43,6 +49,9 @@ class DBIter final : public Iterator {
   }
 
   void SeekToLast() override {
+    Timed(kSeekMicros, [&] { SeekToLastImpl(); });
+  }
+  void SeekToLastImpl() {
     Reset(kReverse);
     if (empty_range_) return;
     if (opts_.upper_bound) {
@@ -58,6 +67,9 @@ class DBIter final : public Iterator {
   }
 
   void Seek(std::string_view target) override {
+    Timed(kSeekMicros, [&] { SeekImpl(target); });
+  }
+  void SeekImpl(std::string_view target) {
     Reset(kForward);
     if (empty_range_) return;
     if (opts_.lower_bound && target < *opts_.lower_bound) target = *opts_.lower_bound;
@@ -68,7 +80,10 @@ class DBIter final : public Iterator {
   }
 
   void SeekForPrev(std::string_view target) override {
-    if (opts_.upper_bound && target >= *opts_.upper_bound) return SeekToLast();
+    Timed(kSeekMicros, [&] { SeekForPrevImpl(target); });
+  }
+  void SeekForPrevImpl(std::string_view target) {
+    if (opts_.upper_bound && target >= *opts_.upper_bound) return SeekToLastImpl();
     Reset(kReverse);
     if (empty_range_) return;
     // The largest internal key of `target` (sequence 0, type 0).
@@ -79,6 +94,9 @@ class DBIter final : public Iterator {
   }
 
   void Next() override {
+    TimedStep([&] { NextImpl(); });
+  }
+  void NextImpl() {
     if (!valid_) return;
     if (direction_ == kReverse) {
       // iter_ sits before the entries of saved_key_: step into them, then skip them.
@@ -96,6 +114,9 @@ class DBIter final : public Iterator {
   }
 
   void Prev() override {
+    TimedStep([&] { PrevImpl(); });
+  }
+  void PrevImpl() {
     if (!valid_) return;
     if (direction_ == kForward) {
       // Step back over every entry of the current key.
@@ -112,6 +133,25 @@ class DBIter final : public Iterator {
 
  private:
   enum Direction { kForward, kReverse };
+
+  // Latency histograms when statistics are on: every seek, and one step in
+  // kStepSample (a clock read per Next would cost more than the step).
+  static constexpr uint32_t kStepSample = 64;
+  template <typename Fn>
+  void Timed(Histogram h, Fn&& fn) {
+    if (opts_.stats == nullptr) return fn();
+    const auto start = std::chrono::steady_clock::now();
+    fn();
+    opts_.stats->MeasureTime(
+        h, static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now() - start)
+                                     .count()));
+  }
+  template <typename Fn>
+  void TimedStep(Fn&& fn) {
+    if (opts_.stats == nullptr || ++steps_ % kStepSample != 0) return fn();
+    Timed(kNextMicros, std::forward<Fn>(fn));
+  }
 
   void Reset(Direction d) {
     direction_ = d;
@@ -252,6 +292,7 @@ class DBIter final : public Iterator {
   bool cover_valid_ = false;
   uint64_t visited_ = 0;  // internal entries looked at
   uint64_t reseeks_ = 0;  // SkipCovered moves
+  uint32_t steps_ = 0;    // Next/Prev calls, for sampling
 };
 
 }  // namespace

@@ -13,7 +13,9 @@ TableCache::TableCache(Env* env, std::string dbname, const TableReaderOptions& o
                     ? SIZE_MAX
                     : static_cast<size_t>(max_open_files == 0 ? 1 : max_open_files)) {}
 
-TableCache::~TableCache() = default;
+TableCache::~TableCache() {
+  if (options_.statistics != nullptr) options_.statistics->RecordTick(kFilesClosed, map_.size());
+}
 
 Result<std::shared_ptr<TableReader>> TableCache::Get(uint64_t file_number, uint64_t file_size) {
   {

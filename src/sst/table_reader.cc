@@ -159,8 +159,11 @@ Result<Block> TableReader::ReadDataBlock(const BlockHandle& handle, bool fill_ca
       stats->RecordTick(kBlockReadBytes, handle.size);
     }
     if (cache != nullptr && fill_cache) {
-      cache->Insert(key, bytes, /*pinned=*/false);
-      if (stats != nullptr) stats->RecordTick(kBlockCacheAdd);
+      const size_t evicted = cache->Insert(key, bytes, /*pinned=*/false);
+      if (stats != nullptr) {
+        stats->RecordTick(kBlockCacheAdd);
+        if (evicted > 0) stats->RecordTick(kBlockCacheEvict, evicted);
+      }
     }
   }
   Result<Block> block = Block::Parse(std::move(bytes));

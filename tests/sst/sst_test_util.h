@@ -77,10 +77,11 @@ class FakeBlockCache final : public BlockCache {
     ++hits_;
     return it->second;
   }
-  void Insert(const BlockCacheKey& key, CachedBlock block, bool pinned) override {
+  size_t Insert(const BlockCacheKey& key, CachedBlock block, bool pinned) override {
     std::lock_guard<std::mutex> l(mu_);
     ++inserts_;
     map_[Key(key)] = std::move(block);
+    return 0;
   }
   void Unpin(const BlockCacheKey&) override {}
   void Erase(const BlockCacheKey& key) override {
