@@ -2,7 +2,9 @@
 // deletions a finished compaction records.
 #include "compaction/compaction.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "types/internal_key.h"
 
@@ -46,9 +48,27 @@ Compaction::Compaction(int level, int output_level, FileList level_inputs,
   }
 }
 
+// Several inputs (an L0 pick) move together only when no two of them
+// overlap, counting the reach of their range tombstones: then they can sit
+// side by side in the output level. Sequential loads hit this case.
 bool Compaction::IsTrivialMove() const {
-  return level_ != output_level_ && level_inputs_.size() == 1 && output_inputs_.empty() &&
-         SumFileBytes(grandparents_) <= kMaxGrandparentOverlapFactor * max_output_file_size_;
+  if (level_ == output_level_ || level_inputs_.empty() || !output_inputs_.empty()) return false;
+  if (SumFileBytes(grandparents_) > kMaxGrandparentOverlapFactor * max_output_file_size_) {
+    return false;
+  }
+  if (level_inputs_.size() == 1) return true;
+  std::vector<const FileMetaData*> sorted;
+  for (const auto& f : level_inputs_) sorted.push_back(f.get());
+  std::sort(sorted.begin(), sorted.end(), [](const FileMetaData* a, const FileMetaData* b) {
+    return CompareUserKey(ExtractUserKey(a->smallest), ExtractUserKey(b->smallest)) < 0;
+  });
+  for (size_t i = 1; i < sorted.size(); ++i) {
+    if (CompareUserKey(EffectiveLargestUserKey(*sorted[i - 1]),
+                       ExtractUserKey(sorted[i]->smallest)) >= 0) {
+      return false;
+    }
+  }
+  return true;
 }
 
 uint64_t Compaction::TotalInputBytes() const {

@@ -106,14 +106,15 @@ uint64_t DBImpl::NewPendingFileNumber() {
 }
 
 Status DBImpl::InstallTrivialMove(const Compaction& c) {
-  const std::shared_ptr<FileMetaData>& f = c.inputs(0).front();
   VersionEdit edit;
-  FileMetaData moved = *f;
-  moved.being_compacted = false;
-  edit.AddFile(c.output_level(), moved);  // same number: the Rust engine's trivial-move edit
-  edit.RemoveFile(c.level(), f->number);
+  for (const std::shared_ptr<FileMetaData>& f : c.inputs(0)) {
+    FileMetaData moved = *f;
+    moved.being_compacted = false;
+    edit.AddFile(c.output_level(), moved);  // same number: the Rust engine's trivial-move edit
+    edit.RemoveFile(c.level(), f->number);
+  }
   MMDB_RETURN_IF_ERROR(versions_->LogAndApply(&edit));
-  ++num_trivial_moves_;
+  num_trivial_moves_ += c.inputs(0).size();
   return Status::OK();
 }
 

@@ -128,6 +128,28 @@ TEST_F(DBCompactionTest, TrivialMoveKeepsTheFileNumber) {
   EXPECT_NE(stats.find("trivial moves 1"), std::string::npos) << stats;
 }
 
+// Sequential loads: L0 files that overlap neither each other nor L1 move
+// down together by a MANIFEST edit, with no rewrite.
+TEST_F(DBCompactionTest, DisjointL0FilesMoveDownTogether) {
+  Options o = CompactionOptions();
+  o.l0_compaction_trigger = 3;
+  Open(o);
+  for (int f = 0; f < 3; ++f) {
+    Fill(f * 100, f * 100 + 100, "s");  // disjoint key ranges
+    ASSERT_OK(db_->Flush());
+  }
+  // Wait for the background L0 -> L1 pick.
+  for (int i = 0; i < 500 && FilesAt(db_.get(), 0) > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(FilesAt(db_.get(), 0), 0);
+  EXPECT_EQ(FilesAt(db_.get(), 1), 3);
+  std::string stats;
+  ASSERT_TRUE(db_->GetProperty("mmdb.stats", &stats));
+  EXPECT_NE(stats.find("trivial moves 3"), std::string::npos) << stats;
+  EXPECT_EQ(test::Scan(db_.get()).size(), 300u);
+}
+
 TEST_F(DBCompactionTest, SnapshotKeepsOldVersionsUntilReleased) {
   Open();
   ASSERT_OK(db_->Put("k", "v1"));

@@ -3,6 +3,7 @@
 // corruption).
 #include <filesystem>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -255,11 +256,32 @@ TEST(WalReaderTest, BitFlipMidFileIsCorruption) {
   SCOPED_TRACE("seed " + std::to_string(test::Seed()));
   const size_t last_start =
       Write(std::vector<std::string>(records.begin(), records.end() - 1)).size();
+  // Offsets of the 2-byte length field of every fragment header. A flip
+  // there can make a fragment claim to run past the end of the file, which
+  // is exactly what a write torn by a crash looks like: those flips may read
+  // as a torn tail (the records before it intact), every other as corruption.
+  std::set<size_t> length_bytes;
+  for (size_t block = 0; block < good.size(); block += kBlockSize) {
+    size_t off = block;
+    while (off + kHeaderSize <= std::min(good.size(), block + kBlockSize)) {
+      const size_t len = static_cast<uint8_t>(good[off + 4]) |
+                         (static_cast<size_t>(static_cast<uint8_t>(good[off + 5])) << 8);
+      if (len == 0 && good[off + 6] == 0) break;  // block trailer padding
+      length_bytes.insert(off + 4);
+      length_bytes.insert(off + 5);
+      off += kHeaderSize + len;
+    }
+  }
   for (int trial = 0; trial < 200; ++trial) {
     std::string bad = good;
     const size_t pos = rng() % last_start;  // never in the last record
     bad[pos] = static_cast<char>(bad[pos] ^ (1 << (rng() % 8)));
     auto r = ReadAll(bad);
+    if (length_bytes.count(pos) != 0 && r.state == EndState::kTornTail) {
+      EXPECT_LT(r.records.size(), records.size());
+      for (size_t i = 0; i < r.records.size(); ++i) EXPECT_EQ(r.records[i], records[i]);
+      continue;
+    }
     EXPECT_EQ(r.state, EndState::kCorruption) << "byte " << pos;
     EXPECT_TRUE(r.status.IsCorruption());
     EXPECT_LT(r.records.size(), records.size());
