@@ -4,8 +4,9 @@
 // after every read against an in-memory model that keeps every version.
 //
 // MMDB_MODEL_OPS sets the operations per seed (default 4000) and
-// MMDB_MODEL_SEEDS the number of seeds (default 4); `make soak` runs
-// millions. A failure prints the seed and the step.
+// MMDB_MODEL_SEEDS the number of seeds (default 4); `make soak` runs the
+// Slow* test below, a million operations. A failure prints the seed and the
+// step.
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -256,6 +257,18 @@ TEST(DBModelTest, RandomOperationsMatchVersionedModel) {
   for (const Config& config : Configs()) {
     for (uint64_t i = 0; i < seeds; ++i) {
       ASSERT_NO_FATAL_FAILURE(RunModel(config, test::Seed() * 1000 + i, ops));
+    }
+  }
+}
+
+// The long run for `make soak` (label slow, from the name): 2 configurations
+// x 10 seeds x 50,000 operations = 1,000,000 operations.
+TEST(DBModelTest, SlowMillionOperationsMatchVersionedModel) {
+  const uint64_t ops = EnvOr("MMDB_MODEL_SOAK_OPS", 50000);
+  const uint64_t seeds = EnvOr("MMDB_MODEL_SOAK_SEEDS", 10);
+  for (const Config& config : Configs()) {
+    for (uint64_t i = 0; i < seeds; ++i) {
+      ASSERT_NO_FATAL_FAILURE(RunModel(config, test::Seed() * 1000 + 500 + i, ops));
     }
   }
 }
