@@ -1,5 +1,7 @@
 #include "sst/table_iterator.h"
 
+#include <algorithm>
+
 #include "sst/table_reader.h"
 #include "types/internal_key.h"
 
@@ -33,6 +35,7 @@ bool TableIterator::LoadBlock() const {
   if (!DecodeIndex(&iv)) return false;
   if (block_loaded_ && loaded_offset_ == iv.handle.offset) return true;
   block_loaded_ = false;
+  MaybeReadahead(iv.handle);
   Result<Block> block = table_->ReadDataBlock(iv.handle, fill_cache_, verify_checksums_);
   if (!block.ok()) {
     data_iter_.Clear();
@@ -43,6 +46,23 @@ bool TableIterator::LoadBlock() const {
   block_loaded_ = true;
   loaded_offset_ = iv.handle.offset;
   return true;
+}
+
+void TableIterator::MaybeReadahead(const BlockHandle& handle) const {
+  if (handle.offset == next_sequential_offset_) {
+    ++sequential_blocks_;
+  } else {
+    sequential_blocks_ = 0;
+    readahead_size_ = 0;
+    readahead_limit_ = 0;
+  }
+  next_sequential_offset_ = handle.offset + handle.size + kBlockTrailerSize;
+  if (sequential_blocks_ < kReadaheadAfter) return;
+  if (next_sequential_offset_ <= readahead_limit_) return;  // already asked for
+  readahead_size_ =
+      readahead_size_ == 0 ? kMinReadahead : std::min(readahead_size_ * 2, kMaxReadahead);
+  table_->Prefetch(handle.offset, readahead_size_);
+  readahead_limit_ = handle.offset + readahead_size_;
 }
 
 namespace {

@@ -84,6 +84,18 @@ class TableIterator final : public InternalIterator {
   mutable BlockIter data_iter_;
   mutable bool block_loaded_ = false;
   mutable uint64_t loaded_offset_ = 0;
+  // Readahead: after kReadaheadAfter data blocks read back to back going
+  // forward, the file is asked to prefetch (posix_fadvise WILLNEED) a window
+  // starting at the block, doubling from kMinReadahead to kMaxReadahead
+  // while the scan stays sequential. A seek elsewhere resets it.
+  static constexpr int kReadaheadAfter = 2;
+  static constexpr uint64_t kMinReadahead = 8 << 10;
+  static constexpr uint64_t kMaxReadahead = 256 << 10;
+  void MaybeReadahead(const BlockHandle& handle) const;
+  mutable uint64_t next_sequential_offset_ = 0;  // where the next block would start
+  mutable int sequential_blocks_ = 0;
+  mutable uint64_t readahead_size_ = 0;
+  mutable uint64_t readahead_limit_ = 0;  // prefetched up to here
   mutable State state_ = State::kInvalid;
   mutable std::string_view first_key_;  // kDeferredFirst: into the index block
   mutable Status status_;

@@ -149,6 +149,8 @@ class TableReader : public std::enable_shared_from_this<TableReader> {
   // cache (fill_cache = false reads without inserting). Corruption names the
   // file and offset.
   const Block& index_block() const { return index_block_; }
+  // Readahead hint for [offset, offset + n) (RandomAccessFile::Prefetch).
+  void Prefetch(uint64_t offset, size_t n) const { file_->Prefetch(offset, n); }
   Result<Block> ReadDataBlock(const BlockHandle& handle, bool fill_cache,
                               bool verify_checksums) const;
 

@@ -11,6 +11,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <mmdb/env.h>
 
@@ -58,10 +60,17 @@ class StringSource final : public RandomAccessFile {
     return Status::OK();
   }
   std::shared_ptr<std::atomic<int>> reads() const { return reads_; }
+  void Prefetch(uint64_t offset, size_t n) const override { prefetches_->push_back({offset, n}); }
+  // Every Prefetch hint, in order.
+  std::shared_ptr<std::vector<std::pair<uint64_t, size_t>>> prefetches() const {
+    return prefetches_;
+  }
 
  private:
   std::string contents_;
   std::shared_ptr<std::atomic<int>> reads_;
+  std::shared_ptr<std::vector<std::pair<uint64_t, size_t>>> prefetches_ =
+      std::make_shared<std::vector<std::pair<uint64_t, size_t>>>();
 };
 
 // A BlockCache backed by a std::map, with no capacity bound.

@@ -64,6 +64,46 @@ TEST(TableTest, EmptyTableIsValid) {
   EXPECT_EQ(r.kind, TableGetResult::Kind::kAbsent);
 }
 
+// Sequential scans ask the file for readahead in growing windows; point
+// reads and scattered seeks do not.
+TEST(TableTest, SequentialScansPrefetchInGrowingWindows) {
+  TableBuilderOptions bo;
+  bo.block_size = 256;
+  Entries entries;
+  for (int i = 0; i < 4000; ++i) {
+    char k[16];
+    std::snprintf(k, sizeof(k), "k%06d", i);
+    entries.emplace_back(IKey(k, 1), std::string(40, 'v'));
+  }
+  auto t = BuildTable(bo, entries);
+  auto source = std::make_unique<test::StringSource>(t.bytes);
+  auto prefetches = source->prefetches();
+  auto reader = TableReader::Open({}, std::move(source), t.bytes.size(), 7);
+  ASSERT_OK(reader.status());
+
+  // Scattered seeks: no sequential run, no readahead.
+  auto it = (*reader)->NewIterator(/*fill_cache=*/false, true);
+  for (int i = 0; i < 4000; i += 397) {
+    char k[16];
+    std::snprintf(k, sizeof(k), "k%06d", i);
+    it->Seek(IKey(k, 1));
+    ASSERT_TRUE(it->Valid());
+    (void)it->value();
+  }
+  EXPECT_TRUE(prefetches->empty());
+
+  // A full scan: windows start after two back-to-back blocks, grow, and
+  // move forward through the file.
+  EXPECT_EQ(test::ScanAll(it.get()).size(), entries.size());
+  ASSERT_GE(prefetches->size(), 3u);
+  for (size_t i = 1; i < prefetches->size(); ++i) {
+    EXPECT_GT((*prefetches)[i].first, (*prefetches)[i - 1].first);
+    EXPECT_GE((*prefetches)[i].second, (*prefetches)[i - 1].second);
+  }
+  EXPECT_GT(prefetches->back().second, prefetches->front().second);
+  EXPECT_LE(prefetches->back().second, 256u << 10);
+}
+
 // Round trip over every codec and block sizes from 64 bytes to 16 KiB.
 class TableRoundTripTest : public ::testing::TestWithParam<std::tuple<CompressionType, size_t>> {};
 
