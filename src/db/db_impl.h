@@ -106,6 +106,9 @@ class DBImpl final : public DB {
   Status InstallTrivialMove(const Compaction& c) REQUIRES(mu_);
   uint64_t NewPendingFileNumber() EXCLUDES(mu_);
   // Sets f->range_del_end from the file's tombstones (opens the table).
+  // Opens a table just written (flush, compaction) through the table cache
+  // and fills its range_del_end; an unreadable table is an error.
+  Status OpenNewTable(FileMetaData* f);
   void FillRangeDelEnd(FileMetaData* f);
   Status WaitForFlush() REQUIRES(mu_);
   void RecordBackgroundError(const Status& s) REQUIRES(mu_);

@@ -49,7 +49,7 @@ Status DBImpl::FlushOldestImmutable() {
     s = BuildTable(env_.get(), dbname_, TableOptionsForLevel(options_, 0), number, points.get(),
                    tombstones.get(), rate_limiter_.get(), &meta);
     if (s.ok() && meta.file_size > 0) s = env_->SyncDir(dbname_);
-    if (s.ok()) FillRangeDelEnd(&meta);
+    if (s.ok() && meta.file_size > 0) s = OpenNewTable(&meta);
     mu_.Lock();
   }
   if (s.ok()) {
@@ -98,6 +98,17 @@ void DBImpl::FillRangeDelEnd(FileMetaData* f) {
   }
 }
 
+// A table just written is opened through the table cache before it is
+// installed: its footer, index, filters and range deletions are read back
+// with checksums (a file that cannot be read never enters a Version), and
+// readers and the L0 pins then find it open.
+Status DBImpl::OpenNewTable(FileMetaData* f) {
+  auto table = table_cache_->Get(f->number, f->file_size);
+  if (!table.ok()) return std::move(table).status();
+  FillRangeDelEnd(f);
+  return Status::OK();
+}
+
 uint64_t DBImpl::NewPendingFileNumber() {
   MutexLock l(&mu_);
   const uint64_t n = versions_->NewFileNumber();
@@ -142,8 +153,9 @@ Status DBImpl::RunCompaction(Compaction* c) {
     mu_.Unlock();
     s = CompactionJob(*c, std::move(jo)).Run(&result);
     if (s.ok() && !result.outputs.empty()) s = env_->SyncDir(dbname_);
-    if (s.ok()) {
-      for (FileMetaData& out : result.outputs) FillRangeDelEnd(&out);
+    for (FileMetaData& out : result.outputs) {
+      if (!s.ok()) break;
+      s = OpenNewTable(&out);
     }
     mu_.Lock();
     for (const FileMetaData& out : result.outputs) outputs.push_back(out.number);

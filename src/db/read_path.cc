@@ -1,6 +1,7 @@
 #include "db/read_path.h"
 
 #include <algorithm>
+#include <span>
 
 #include "iterator/level_iterator.h"
 #include "iterator/merging_iterator.h"
@@ -26,6 +27,26 @@ bool FileOverlapsBounds(const FileMetaData& f, const InternalIteratorSpec& spec)
     return false;
   }
   return true;
+}
+
+// The files of a sorted level (L1+) that may hold keys in [lower, upper): a
+// contiguous run found by binary search, since the files' effective ranges
+// (tombstone reach included) are ordered and disjoint within a level.
+std::span<const std::shared_ptr<FileMetaData>> LevelFilesInBounds(
+    const std::vector<std::shared_ptr<FileMetaData>>& files, const InternalIteratorSpec& spec) {
+  auto begin = files.begin();
+  auto end = files.end();
+  if (spec.lower_bound) {
+    begin = std::partition_point(begin, end, [&](const std::shared_ptr<FileMetaData>& f) {
+      return EffectiveLargestUserKey(*f) < std::string_view(*spec.lower_bound);
+    });
+  }
+  if (spec.upper_bound) {
+    end = std::partition_point(begin, end, [&](const std::shared_ptr<FileMetaData>& f) {
+      return ExtractUserKey(f->smallest) < std::string_view(*spec.upper_bound);
+    });
+  }
+  return {begin, end};
 }
 
 // True when the file may hold a range tombstone covering user_key.
@@ -178,13 +199,9 @@ std::unique_ptr<SourceMergingIterator> NewMergedIterator(const ReadContext& ctx,
   };
   const Version& v = *sv.version;
   for (int level = 0; level < v.num_levels(); ++level) {
-    std::vector<std::shared_ptr<FileMetaData>> files;
-    for (const auto& f : v.files(level)) {
-      if (FileOverlapsBounds(*f, spec)) files.push_back(f);
-    }
-    if (files.empty()) continue;
     if (level == 0) {
-      for (const auto& f : files) {
+      for (const auto& f : v.files(0)) {
+        if (!FileOverlapsBounds(*f, spec)) continue;
         auto table = ctx.table_cache->Get(f->number, f->file_size);
         if (!table.ok()) {
           children.push_back(NewEmptyInternalIterator(std::move(table).status()));
@@ -204,6 +221,9 @@ std::unique_ptr<SourceMergingIterator> NewMergedIterator(const ReadContext& ctx,
       continue;
     }
     // One source per deeper level: the tombstones of every file met.
+    const std::span<const std::shared_ptr<FileMetaData>> files =
+        LevelFilesInBounds(v.files(level), spec);
+    if (files.empty()) continue;
     const size_t source = children.size();
     bool failed = false;
     for (const auto& f : files) {
@@ -233,7 +253,7 @@ std::unique_ptr<SourceMergingIterator> NewMergedIterator(const ReadContext& ctx,
         return keep;
       };
     }
-    children.push_back(NewLevelIterator(ctx.table_cache, std::move(files), std::move(lo)));
+    children.push_back(NewLevelIterator(ctx.table_cache, files, std::move(lo)));
   }
   return NewSourceMergingIterator(std::move(children));
 }

@@ -10,9 +10,9 @@ namespace {
 
 class LevelIterator final : public InternalIterator {
  public:
-  LevelIterator(TableCache* cache, std::vector<std::shared_ptr<FileMetaData>> files,
+  LevelIterator(TableCache* cache, std::span<const std::shared_ptr<FileMetaData>> files,
                 LevelIteratorOptions opts)
-      : cache_(cache), files_(std::move(files)), opts_(std::move(opts)) {}
+      : cache_(cache), files_(files), opts_(std::move(opts)) {}
 
   bool Valid() const override { return file_iter_ != nullptr && file_iter_->Valid(); }
   std::string_view key() const override { return file_iter_->key(); }
@@ -134,7 +134,7 @@ class LevelIterator final : public InternalIterator {
   }
 
   TableCache* const cache_;
-  const std::vector<std::shared_ptr<FileMetaData>> files_;
+  const std::span<const std::shared_ptr<FileMetaData>> files_;  // borrowed
   const LevelIteratorOptions opts_;
   size_t file_index_ = 0;
   std::shared_ptr<TableReader> table_;  // keeps the open file alive
@@ -144,11 +144,11 @@ class LevelIterator final : public InternalIterator {
 
 }  // namespace
 
-std::unique_ptr<InternalIterator> NewLevelIterator(TableCache* table_cache,
-                                                   std::vector<std::shared_ptr<FileMetaData>> files,
-                                                   LevelIteratorOptions options) {
+std::unique_ptr<InternalIterator> NewLevelIterator(
+    TableCache* table_cache, std::span<const std::shared_ptr<FileMetaData>> files,
+    LevelIteratorOptions options) {
   if (files.empty()) return NewEmptyInternalIterator();
-  return std::make_unique<LevelIterator>(table_cache, std::move(files), std::move(options));
+  return std::make_unique<LevelIterator>(table_cache, files, std::move(options));
 }
 
 }  // namespace mmdb

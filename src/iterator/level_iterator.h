@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "manifest/version_edit.h"
@@ -26,8 +27,10 @@ struct LevelIteratorOptions {
   std::function<bool(const FileMetaData&)> file_filter;
 };
 
-std::unique_ptr<InternalIterator> NewLevelIterator(TableCache* table_cache,
-                                                   std::vector<std::shared_ptr<FileMetaData>> files,
-                                                   LevelIteratorOptions options);
+// `files` is borrowed, not copied: the vector it views (a Version's level,
+// a Compaction's inputs) must outlive the iterator.
+std::unique_ptr<InternalIterator> NewLevelIterator(
+    TableCache* table_cache, std::span<const std::shared_ptr<FileMetaData>> files,
+    LevelIteratorOptions options);
 
 }  // namespace mmdb
