@@ -122,9 +122,8 @@ void MemTable::Add(SequenceNumber seq, ValueType type, std::string_view user_key
 
 bool MemTable::Get(const LookupKey& key, std::string* value, Status* s,
                    SequenceNumber* found_seq) const {
-  std::string scratch;
   Table::Iterator it(&table_);
-  it.Seek(EncodeTarget(&scratch, key.internal_key()));
+  it.Seek(key.memtable_key());
   if (!it.Valid()) return false;
   const std::string_view ikey = DecodeKey(it.key());
   if (CompareUserKey(ExtractUserKey(ikey), key.user_key()) != 0) return false;

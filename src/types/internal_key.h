@@ -112,16 +112,30 @@ inline int CompareInternalKey(std::string_view a, std::string_view b) {
 }
 
 // A lookup key: the internal key (user_key, seq, kValueTypeForSeek), which
-// sorts before every entry of user_key with sequence <= seq.
+// sorts before every entry of user_key with sequence <= seq. Also kept with
+// a varint32 length in front (the memtable's entry key format), so a
+// memtable lookup needs no re-encoding. Short keys live inline: building
+// one allocates nothing.
 class LookupKey {
  public:
-  LookupKey(std::string_view user_key, SequenceNumber seq)
-      : key_(MakeInternalKey(user_key, seq, kValueTypeForSeek)) {}
-  std::string_view internal_key() const { return key_; }
-  std::string_view user_key() const { return ExtractUserKey(key_); }
+  LookupKey(std::string_view user_key, SequenceNumber seq);
+  LookupKey(const LookupKey&) = delete;
+  LookupKey& operator=(const LookupKey&) = delete;
+  ~LookupKey() {
+    if (start_ != space_) delete[] start_;
+  }
+  // varint32(internal key length) ‖ internal key
+  const char* memtable_key() const { return start_; }
+  std::string_view internal_key() const {
+    return std::string_view(kstart_, static_cast<size_t>(end_ - kstart_));
+  }
+  std::string_view user_key() const { return ExtractUserKey(internal_key()); }
 
  private:
-  std::string key_;
+  const char* start_;
+  const char* kstart_;
+  const char* end_;
+  char space_[128];
 };
 
 // "key#seq,TYPE" with the user key escaped, for messages, tests and dumps.
