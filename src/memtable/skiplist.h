@@ -260,8 +260,17 @@ bool SkipList<Key, Comparator>::CheckInvariants() const {
       Node* next = x->Next(level);
       if (next != nullptr && compare_(x->key, next->key) >= 0) return false;
       if (level > 0) {
-        while (below != nullptr && below != x) below = below->Next(0);
-        if (below == nullptr) return false;  // not on level 0
+        while (below != nullptr && below != x && compare_(below->key, x->key) < 0) {
+          below = below->Next(0);
+        }
+        if (below != x) {
+          // `below` may predate x's insertion (a concurrent writer linked x
+          // before it). x is linked on level 0 before any higher level, so a
+          // fresh search from the head must find it.
+          below = head_->Next(0);
+          while (below != nullptr && compare_(below->key, x->key) < 0) below = below->Next(0);
+          if (below != x) return false;  // not on level 0
+        }
       }
     }
   }

@@ -167,7 +167,8 @@ TEST(SkipListTest, ConcurrentReadersSeeSortedFullyFormedEntries) {
   RecordList list(RecordCmp{}, &arena, seed);
   std::atomic<int> inserted{0};  // release by the writer / acquire by readers
   std::atomic<bool> done{false};
-  std::atomic<uint64_t> failures{0};
+  // Failures by kind.
+  std::atomic<uint64_t> missing{0}, malformed{0}, unsorted{0}, broken{0};
   std::atomic<int> started{0};  // the writer starts once every reader runs
 
   auto reader = [&](uint64_t reader_seed) {
@@ -179,7 +180,7 @@ TEST(SkipListTest, ConcurrentReadersSeeSortedFullyFormedEntries) {
       const int n = inserted.load(std::memory_order_acquire);
       if (n > 0) {
         probe.key = keys[rnd.Uniform(n)];
-        if (!list.Contains(&probe)) failures.fetch_add(1);
+        if (!list.Contains(&probe)) missing.fetch_add(1);
       }
       // A full scan (or a partial one from a random seek) is sorted and well formed.
       RecordList::Iterator it(&list);
@@ -194,12 +195,12 @@ TEST(SkipListTest, ConcurrentReadersSeeSortedFullyFormedEntries) {
       int steps = 0;
       for (; it.Valid() && steps < 2000; it.Next(), ++steps) {
         const Record* r = it.key();
-        if (!WellFormed(r)) failures.fetch_add(1);
-        if (!first && r->key <= prev) failures.fetch_add(1);
+        if (!WellFormed(r)) malformed.fetch_add(1);
+        if (!first && r->key <= prev) unsorted.fetch_add(1);
         prev = r->key;
         first = false;
       }
-      if (!list.CheckInvariants()) failures.fetch_add(1);
+      if (!list.CheckInvariants()) broken.fetch_add(1);
     }
   };
 
@@ -217,7 +218,10 @@ TEST(SkipListTest, ConcurrentReadersSeeSortedFullyFormedEntries) {
   }
   done.store(true, std::memory_order_release);
   for (auto& t : readers) t.join();
-  EXPECT_EQ(failures.load(), 0u);
+  EXPECT_EQ(missing.load(), 0u) << "inserted keys not found";
+  EXPECT_EQ(malformed.load(), 0u) << "entries seen before fully written";
+  EXPECT_EQ(unsorted.load(), 0u) << "scans out of order";
+  EXPECT_EQ(broken.load(), 0u) << "CheckInvariants failed mid-insert";
   EXPECT_TRUE(list.CheckInvariants());
 
   RecordList::Iterator it(&list);
