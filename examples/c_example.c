@@ -1,10 +1,10 @@
 /* The same kind of program through the C API, built with pkg-config:
  *   cc c_example.c $(pkg-config --cflags --libs mmdb) -o c_example
  * Usage: c_example DB_DIR (the DB is destroyed at the end). */
-#include <mmdb/c.h>
-
 #include <stdio.h>
 #include <string.h>
+
+#include <mmdb/c.h>
 
 int main(int argc, char** argv) {
   char* err = NULL;

@@ -119,23 +119,12 @@ Status CompactionOutputs::OpenFile() {
 }
 
 Status CompactionOutputs::FinishFile() {
-  // The builder is done after Finish, failed or not: never Abandon it then.
   std::unique_ptr<TableBuilder> builder = std::move(builder_);
   std::unique_ptr<WritableFile> file = std::move(file_);
   file_has_points_ = false;
-  Result<TableBuildResult> built = builder->Finish();
-  Status s = file->Close();
-  if (!built.ok()) return built.status();
-  MMDB_RETURN_IF_ERROR(s);
-  const TableBuildResult& r = built.value();
-  FileMetaData meta;
-  meta.number = file_number_;
-  meta.file_size = r.file_size;
-  meta.smallest = r.smallest_key;
-  meta.largest = r.largest_key;
-  meta.has_range_deletions = r.has_range_deletions;
-  meta.num_entries = r.num_entries;
-  meta.num_deletions = r.num_deletions;
+  TableBuildResult built;
+  MMDB_RETURN_IF_ERROR(FinishOrAbandon(builder.get(), Status::OK(), file.get(), &built));
+  FileMetaData meta = FileMetaDataFromTable(file_number_, built);
   MMDB_INVARIANT(outputs_.empty() || CompareUserKey(ExtractUserKey(outputs_.back().largest),
                                                     ExtractUserKey(meta.smallest)) < 0);
   bytes_written_ += meta.file_size;

@@ -132,30 +132,12 @@ Status ExternalFileIngest::Rewrite(size_t i, uint64_t file_number, SequenceNumbe
   }
   if (s.ok()) s = it->status();
   TableBuildResult result;
-  if (s.ok()) {
-    Result<TableBuildResult> r = builder.Finish();
-    if (r.ok()) {
-      result = std::move(r).value();
-    } else {
-      s = r.status();
-    }
-  } else {
-    builder.Abandon();
-  }
-  Status c = file->Close();
-  if (s.ok()) s = c;
+  s = FinishOrAbandon(&builder, s, file.get(), &result);
   if (!s.ok()) {
     (void)env_->RemoveFile(path);  // the error above is what matters
     return s.WithContext("ingesting " + in.path);
   }
-  *meta = FileMetaData();
-  meta->number = file_number;
-  meta->file_size = result.file_size;
-  meta->smallest = result.smallest_key;
-  meta->largest = result.largest_key;
-  meta->has_range_deletions = result.has_range_deletions;
-  meta->num_entries = result.num_entries;
-  meta->num_deletions = result.num_deletions;
+  *meta = FileMetaDataFromTable(file_number, result);
   meta->range_del_end = range_del_end;
   return Status::OK();
 }

@@ -55,29 +55,12 @@ Status BuildTable(Env* env, const std::string& dbname, const TableBuilderOptions
     return Status::OK();
   }
   TableBuildResult result;
-  if (s.ok()) {
-    // The builder is done after Finish, failed or not: never Abandon it then.
-    auto finished = builder.Finish();
-    if (finished.ok()) {
-      result = std::move(finished).value();
-    } else {
-      s = finished.status();
-    }
-  } else {
-    builder.Abandon();
-  }
-  Status c = file->Close();
-  if (s.ok()) s = c;
+  s = FinishOrAbandon(&builder, s, file.get(), &result);
   if (!s.ok()) {
     (void)env->RemoveFile(path);  // the error above is what matters
     return s;
   }
-  meta->file_size = result.file_size;
-  meta->smallest = result.smallest_key;
-  meta->largest = result.largest_key;
-  meta->has_range_deletions = result.has_range_deletions;
-  meta->num_entries = result.num_entries;
-  meta->num_deletions = result.num_deletions;
+  *meta = FileMetaDataFromTable(file_number, result);
   return Status::OK();
 }
 

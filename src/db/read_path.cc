@@ -107,31 +107,22 @@ Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOpt
 
   // SSTs. A file joins with its tombstones when its effective range (which
   // may reach past its largest key) holds the key, and with a point lookup
-  // when its key range does.
-  auto open = [&](const FileMetaData& f, std::shared_ptr<TableReader>* reader) -> Status {
+  // when `point` (its key range holds the key); the table is opened once for
+  // both. True when the file answered (*out set).
+  auto visit = [&](const FileMetaData& f, bool point, Status* out) -> bool {
+    const bool tombstones = FileMayCover(f, user_key);
+    if (!tombstones && !point) return false;
     auto table = ctx.table_cache->Get(f.number, f.file_size);
-    if (!table.ok()) return std::move(table).status();
-    *reader = std::move(table).value();
-    return Status::OK();
-  };
-  auto add_file_tombstones = [&](const FileMetaData& f) -> Status {
-    if (!FileMayCover(f, user_key)) return Status::OK();
-    std::shared_ptr<TableReader> reader;
-    MMDB_RETURN_IF_ERROR(open(f, &reader));
-    add_list(ctx.tombstones->ForTable(f.number, *reader).get());
-    return Status::OK();
-  };
-  // Point lookup in one file: true when it answered (*out set).
-  auto from_table = [&](const FileMetaData& f, Status* out) -> bool {
-    std::shared_ptr<TableReader> reader;
-    Status os = open(f, &reader);
-    if (!os.ok()) {
-      *out = os;
+    if (!table.ok()) {
+      *out = std::move(table).status();
       return true;
     }
+    const TableReader& reader = **table;
+    if (tombstones) add_list(ctx.tombstones->ForTable(f.number, reader).get());
+    if (!point) return false;
     TableGetResult r;
-    Status gs = reader->Get(lkey.internal_key(), options.fill_cache, &r);
-    if (ctx.stats != nullptr && reader->has_bloom_filter()) {
+    Status gs = reader.Get(lkey.internal_key(), options.fill_cache, &r);
+    if (ctx.stats != nullptr && reader.has_bloom_filter()) {
       Tick(ctx.stats, kBloomChecked);
       if (r.filtered_by_bloom) Tick(ctx.stats, kBloomUseful);
     }
@@ -150,9 +141,7 @@ Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOpt
   };
   const Version& v = *sv.version;
   for (const auto& f : v.files(0)) {
-    Status ts = add_file_tombstones(*f);
-    if (!ts.ok()) return ts;
-    if (FileContains(*f, user_key) && from_table(*f, &s)) return s;
+    if (visit(*f, FileContains(*f, user_key), &s)) return s;
     if (cover > 0) return Status::NotFound();
   }
   for (int level = 1; level < v.num_levels(); ++level) {
@@ -160,10 +149,9 @@ Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOpt
     if (files.empty()) continue;
     const size_t i = v.FindFile(level, lkey.internal_key());
     // The left neighbour's tombstones may reach past its largest key.
-    if (i > 0) MMDB_RETURN_IF_ERROR(add_file_tombstones(*files[i - 1]));
-    if (i < files.size()) {
-      MMDB_RETURN_IF_ERROR(add_file_tombstones(*files[i]));
-      if (user_key >= ExtractUserKey(files[i]->smallest) && from_table(*files[i], &s)) return s;
+    if (i > 0 && visit(*files[i - 1], /*point=*/false, &s)) return s;
+    if (i < files.size() && visit(*files[i], user_key >= ExtractUserKey(files[i]->smallest), &s)) {
+      return s;
     }
     if (cover > 0) return Status::NotFound();
   }

@@ -19,6 +19,7 @@
 
 #include <mmdb/status.h>
 
+#include "sst/table_builder.h"
 #include "types/internal_key.h"
 
 namespace mmdb {
@@ -46,6 +47,19 @@ struct FileMetaData {
   // deletions enters a Version.
   std::string range_del_end;
 };
+
+// The persisted fields of a file just written as `number`, from its build.
+inline FileMetaData FileMetaDataFromTable(uint64_t number, const TableBuildResult& r) {
+  FileMetaData f;
+  f.number = number;
+  f.file_size = r.file_size;
+  f.smallest = r.smallest_key;
+  f.largest = r.largest_key;
+  f.has_range_deletions = r.has_range_deletions;
+  f.num_entries = r.num_entries;
+  f.num_deletions = r.num_deletions;
+  return f;
+}
 
 // The largest user key the file can affect: its largest key, or the end of
 // its furthest-reaching range tombstone (treated as inclusive, which only

@@ -184,4 +184,20 @@ void TableBuilder::Abandon() {
   closed_ = true;
 }
 
+Status FinishOrAbandon(TableBuilder* builder, Status status, WritableFile* file,
+                       TableBuildResult* result) {
+  if (status.ok()) {
+    Result<TableBuildResult> finished = builder->Finish();
+    if (finished.ok()) {
+      *result = std::move(finished).value();
+    } else {
+      status = finished.status();
+    }
+  } else {
+    builder->Abandon();
+  }
+  Status closed = file->Close();
+  return status.ok() ? closed : status;
+}
+
 }  // namespace mmdb

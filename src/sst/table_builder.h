@@ -109,4 +109,11 @@ class TableBuilder {
   TableBuildResult result_;
 };
 
+// Ends a table being written to `file`: Finish when `status` is OK (the
+// builder is done after Finish, failed or not), Abandon otherwise; then
+// closes the file. Returns the first error (`status`, Finish's, Close's) and
+// fills *result on success. The caller removes the file on error.
+Status FinishOrAbandon(TableBuilder* builder, Status status, WritableFile* file,
+                       TableBuildResult* result);
+
 }  // namespace mmdb

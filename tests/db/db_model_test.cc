@@ -70,29 +70,9 @@ std::string RandomKey(Random* rnd) {
   return k;
 }
 
-struct Config {
-  const char* name;
-  Options options;
-};
+using Config = test::NamedOptions;
 
-std::vector<Config> Configs() {
-  std::vector<Config> out;
-  Options tiny = test::TinyOptions();
-  tiny.write_buffer_size = 8 << 10;
-  tiny.block_size = 128;
-  tiny.target_file_size_base = 16 << 10;
-  tiny.max_bytes_for_level_base = 64 << 10;
-  tiny.l0_compaction_trigger = 2;
-  out.push_back({"tiny", tiny});
-  Options zstd = tiny;
-  zstd.compression = CompressionType::kZstd;
-  zstd.bloom_bits_per_key = 0;
-  zstd.prefix_length = 3;
-  zstd.max_background_compactions = 4;
-  zstd.max_subcompactions = 3;
-  out.push_back({"zstd_nobloom_prefix", zstd});
-  return out;
-}
+std::vector<Config> Configs() { return test::RandomizedTestShapes(); }
 
 void RunModel(const Config& config, uint64_t seed, uint64_t ops) {
   SCOPED_TRACE(std::string("config ") + config.name + " seed " + std::to_string(seed));

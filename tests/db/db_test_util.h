@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <mmdb/db.h>
 
@@ -19,6 +20,35 @@ inline Options TinyOptions() {
   o.block_size = 1024;
   o.block_cache_capacity = 1 << 20;
   return o;
+}
+
+// A DB shape for randomized tests.
+struct NamedOptions {
+  const char* name;
+  Options options;
+};
+
+// The shapes the randomized tests (versioned model, RocksDB oracle) run:
+// tiny buffers, so flushes and compactions happen every few operations; and
+// zstd without a bloom filter, with a prefix filter, parallel compactions and
+// subcompactions.
+inline std::vector<NamedOptions> RandomizedTestShapes() {
+  std::vector<NamedOptions> out;
+  Options tiny = TinyOptions();
+  tiny.write_buffer_size = 8 << 10;
+  tiny.block_size = 128;
+  tiny.target_file_size_base = 16 << 10;
+  tiny.max_bytes_for_level_base = 64 << 10;
+  tiny.l0_compaction_trigger = 2;
+  out.push_back({"tiny", tiny});
+  Options zstd = tiny;
+  zstd.compression = CompressionType::kZstd;
+  zstd.bloom_bits_per_key = 0;
+  zstd.prefix_length = 3;
+  zstd.max_background_compactions = 4;
+  zstd.max_subcompactions = 3;
+  out.push_back({"zstd_nobloom_prefix", zstd});
+  return out;
 }
 
 inline std::string Get(DB* db, std::string_view key, const Snapshot* snap = nullptr) {

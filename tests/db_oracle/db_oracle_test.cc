@@ -42,30 +42,13 @@ std::string ScratchDir(const std::string& name) {
   return dir;
 }
 
-struct Config {
-  const char* name;
-  Options options;
-};
+using Config = test::NamedOptions;
 
 // The model test's two shapes, plus one with tiny caches so block cache and
 // table cache evictions happen all the time.
 std::vector<Config> Configs() {
-  std::vector<Config> out;
-  Options tiny = test::TinyOptions();
-  tiny.write_buffer_size = 8 << 10;
-  tiny.block_size = 128;
-  tiny.target_file_size_base = 16 << 10;
-  tiny.max_bytes_for_level_base = 64 << 10;
-  tiny.l0_compaction_trigger = 2;
-  out.push_back({"tiny", tiny});
-  Options zstd = tiny;
-  zstd.compression = CompressionType::kZstd;
-  zstd.bloom_bits_per_key = 0;
-  zstd.prefix_length = 3;
-  zstd.max_background_compactions = 4;
-  zstd.max_subcompactions = 3;
-  out.push_back({"zstd_nobloom_prefix", zstd});
-  Options small_caches = tiny;
+  std::vector<Config> out = test::RandomizedTestShapes();
+  Options small_caches = out.front().options;  // "tiny"
   small_caches.prefix_length = 4;
   small_caches.block_cache_capacity = 4 << 10;
   small_caches.max_open_files = 3;

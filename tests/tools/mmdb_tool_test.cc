@@ -154,7 +154,7 @@ TEST_F(MmdbToolTest, FlushCompactStatsProperty) {
   Ok({"compact"});
   const std::string sstables = "\n" + Ok({"property", "mmdb.sstables"});
   EXPECT_THAT(sstables, Not(HasSubstr("\n0 ")));  // nothing left in L0
-  EXPECT_THAT(sstables, HasSubstr("\n1 "));  // all in the deepest level holding data
+  EXPECT_THAT(sstables, HasSubstr("\n1 "));       // all in the deepest level holding data
   EXPECT_THAT(sstables, HasSubstr("in-memtable#301,PUT"));
   ExpectOneLineError(Run({"property", "mmdb.no-such"}), 2, "unknown property");
   EXPECT_EQ(Ok({"count"}), "301\n");
