@@ -63,6 +63,10 @@ struct EngineSettings {
   // drops the keys given to Engine::GarbageCollect). MMDB always has its
   // lazy-delete set; LevelDB has no hook. Default: false.
   bool gc_filter = false;
+  // MMDB's read-triggered compaction (Options::read_triggered_compaction).
+  // LevelDB always compacts files that reads keep searching in vain (its
+  // seek compaction); RocksDB has no such compaction. Default: true.
+  bool read_triggered_compaction = true;
 };
 
 // The codec at `level` under `settings` (compression_per_level, else

@@ -152,6 +152,7 @@ void mmdb_options_set_max_bytes_for_level_base(mmdb_options_t* options, uint64_t
 void mmdb_options_set_max_bytes_for_level_multiplier(mmdb_options_t* options, double v);
 void mmdb_options_set_max_background_compactions(mmdb_options_t* options, int v);
 void mmdb_options_set_max_subcompactions(mmdb_options_t* options, int v);
+void mmdb_options_set_read_triggered_compaction(mmdb_options_t* options, unsigned char v);
 void mmdb_options_set_rate_limit_bytes_per_sec(mmdb_options_t* options, uint64_t v);
 
 mmdb_readoptions_t* mmdb_readoptions_create(void);

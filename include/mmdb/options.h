@@ -102,6 +102,14 @@ struct Options {
   int max_background_compactions = 2;
   // Key-range slices of one L1+ compaction run in parallel. Default: 1.
   int max_subcompactions = 1;
+  // Compact a file that reads keep searching in vain: each file may waste
+  // max(100, size / 16 KiB) reads (a Get that searched it and then another
+  // file; an iterator positioned where it and another file overlap, sampled)
+  // before it is compacted into the next level, when no size-triggered
+  // compaction is due. Trades some write amplification for fewer files per
+  // read in read-heavy phases (LevelDB's seek compaction; docs/compaction.md).
+  // Default: true.
+  bool read_triggered_compaction = true;
   // Token bucket (bytes/s) shared by flush and compaction writes; 0 = off.
   // Default: 0.
   uint64_t rate_limit_bytes_per_sec = 0;

@@ -50,6 +50,9 @@ enum Ticker : uint32_t {
   kIterCreated,
   kIterEntriesVisited,    // internal entries a DB iterator looked at
   kIterTombstoneReseeks,  // sources re-sought past a covering range tombstone
+  // Read-triggered compaction (Options::read_triggered_compaction).
+  kReadSeekCharges,           // wasted reads charged to files' budgets
+  kReadTriggeredCompactions,  // compactions picked because a budget ran out
   kTickerCount,
 };
 

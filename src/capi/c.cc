@@ -316,6 +316,7 @@ MMDB_C_OPTION_SETTER(max_bytes_for_level_base, uint64_t, max_bytes_for_level_bas
 MMDB_C_OPTION_SETTER(max_bytes_for_level_multiplier, double, max_bytes_for_level_multiplier)
 MMDB_C_OPTION_SETTER(max_background_compactions, int, max_background_compactions)
 MMDB_C_OPTION_SETTER(max_subcompactions, int, max_subcompactions)
+MMDB_C_OPTION_SETTER(read_triggered_compaction, unsigned char, read_triggered_compaction)
 MMDB_C_OPTION_SETTER(rate_limit_bytes_per_sec, uint64_t, rate_limit_bytes_per_sec)
 #undef MMDB_C_OPTION_SETTER
 

@@ -42,6 +42,9 @@ class Compaction {
   uint64_t max_output_file_size() const { return max_output_file_size_; }
   // Why it was picked ("L0 score 1.25", "manual", "deletion-triggered"...).
   const std::string& reason() const { return reason_; }
+  // Picked because reads wasted a file's seek budget (the picker marks it).
+  bool read_triggered() const { return read_triggered_; }
+  void MarkReadTriggered() { read_triggered_ = true; }
 
   // One input file, nothing to merge with in output_level(), and little
   // grandparent overlap: the file moves by a MANIFEST edit alone.
@@ -64,6 +67,7 @@ class Compaction {
   const bool bottommost_;
   const uint64_t max_output_file_size_;
   const std::string reason_;
+  bool read_triggered_ = false;
   std::string smallest_;
   std::string largest_;
 };

@@ -96,16 +96,62 @@ std::unique_ptr<Compaction> LeveledPicker::Pick(const Version& v) {
   // Highest score first; ties go to the upper level (it feeds the others).
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return scores[a] > scores[b]; });
   for (int level : order) {
-    auto c = level == 0 ? PickL0(v, scores[0]) : PickRoundRobin(v, level, scores[level]);
+    auto c = level == 0 ? PickL0(v, FormatReason("size", 0, scores[0]))
+                        : PickRoundRobin(v, level, scores[level]);
     if (c != nullptr) {
       allow_in_place_ = true;
       return c;
     }
   }
+  if (auto c = PickReadTriggered(v); c != nullptr) return c;
   return PickDeletionTriggered(v);
 }
 
-std::unique_ptr<Compaction> LeveledPicker::PickL0(const Version& v, double score) {
+void LeveledPicker::AddReadCompaction(int level, uint64_t number) {
+  if (level < 0 || level >= num_levels_ - 1) return;  // nowhere further down to go
+  if (read_requests_.size() >= kMaxReadRequests) return;
+  read_requests_.push_back(ReadRequest{level, number});
+}
+
+std::unique_ptr<Compaction> LeveledPicker::PickReadTriggered(const Version& v) {
+  for (auto it = read_requests_.begin(); it != read_requests_.end();) {
+    const ReadRequest r = *it;
+    const FileList* files = r.level < v.num_levels() ? &v.files(r.level) : nullptr;
+    std::shared_ptr<FileMetaData> file;
+    if (files != nullptr) {
+      for (const auto& f : *files) {
+        if (f->number == r.number) file = f;
+      }
+    }
+    if (file == nullptr) {  // compacted or moved since: the request is moot
+      it = read_requests_.erase(it);
+      continue;
+    }
+    const std::string reason =
+        "read-triggered L" + std::to_string(r.level) + " #" + std::to_string(r.number);
+    std::unique_ptr<Compaction> c;
+    if (r.level == 0) {
+      // As for size: every L0 file (they overlap) and what they cover in L1.
+      c = PickL0(v, reason);
+    } else if (!file->being_compacted) {
+      FileList below = v.OverlappingFiles(r.level + 1, ExtractUserKey(file->smallest),
+                                          EffectiveLargestUserKey(*file));
+      if (!AnyBeingCompacted(below)) {
+        c = Make(v, r.level, r.level + 1, {file}, std::move(below), reason);
+      }
+    }
+    if (c == nullptr) {  // an input is busy: try the next request, keep this one
+      ++it;
+      continue;
+    }
+    read_requests_.erase(it);
+    c->MarkReadTriggered();
+    return c;
+  }
+  return nullptr;
+}
+
+std::unique_ptr<Compaction> LeveledPicker::PickL0(const Version& v, std::string reason) {
   const FileList& l0 = v.files(0);
   // One L0 compaction at a time: L0 files overlap each other, so a second
   // one could move newer versions of a key below older ones.
@@ -113,7 +159,7 @@ std::unique_ptr<Compaction> LeveledPicker::PickL0(const Version& v, double score
   const KeyRange r = RangeOf(l0, {});
   FileList l1 = v.OverlappingFiles(1, r.smallest, r.largest);
   if (AnyBeingCompacted(l1)) return nullptr;
-  return Make(v, 0, 1, l0, std::move(l1), FormatReason("size", 0, score));
+  return Make(v, 0, 1, l0, std::move(l1), std::move(reason));
 }
 
 std::unique_ptr<Compaction> LeveledPicker::PickRoundRobin(const Version& v, int level,

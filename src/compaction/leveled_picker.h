@@ -8,7 +8,10 @@
 //   - Within L1+ a per-level round-robin pointer (the largest user key of
 //     the previous pick) walks the key space so every range is rewritten in
 //     turn.
-//   - With no level over target, files dense with deletions, or holding range
+//   - With no level over target, a file whose seek budget reads used up
+//     (AddReadCompaction) is compacted into the next level
+//     ("read-triggered"), oldest request first.
+//   - With none of those, files dense with deletions, or holding range
 //     tombstones over older data, are compacted ("deletion-triggered").
 //
 // Owner: the DB, one per column of levels. Thread safety: not thread-safe;
@@ -17,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +43,14 @@ class LeveledPicker {
   // deletion-triggered compaction of the last level (in place).
   std::unique_ptr<Compaction> Pick(const Version& v);
 
+  // Asks for a read-triggered compaction of file `number` at `level`. Kept
+  // until picked, or dropped when the file has left that level or sits at
+  // the last one. At most kMaxReadRequests are kept (later ones are dropped:
+  // their files ask again once a new budget is set).
+  void AddReadCompaction(int level, uint64_t number);
+  size_t num_read_requests() const { return read_requests_.size(); }
+  static constexpr size_t kMaxReadRequests = 64;
+
   // For CompactRange: the files of `level` overlapping the inclusive
   // user-key range [begin, end] (nullopt = unbounded; at L0 widened until no
   // other L0 file overlaps) plus what they overlap in level + 1. At
@@ -60,8 +72,9 @@ class LeveledPicker {
  private:
   using FileList = Compaction::FileList;
 
-  std::unique_ptr<Compaction> PickL0(const Version& v, double score);
+  std::unique_ptr<Compaction> PickL0(const Version& v, std::string reason);
   std::unique_ptr<Compaction> PickRoundRobin(const Version& v, int level, double score);
+  std::unique_ptr<Compaction> PickReadTriggered(const Version& v);
   std::unique_ptr<Compaction> PickDeletionTriggered(const Version& v);
   // Builds the Compaction: grandparents, bottommost flag, target size.
   std::unique_ptr<Compaction> Make(const Version& v, int level, int output_level,
@@ -82,6 +95,11 @@ class LeveledPicker {
   // by the next size-triggered pick, so that a last-level file whose
   // deletions a snapshot keeps alive is not rewritten over and over.
   bool allow_in_place_ = true;
+  struct ReadRequest {
+    int level;
+    uint64_t number;
+  };
+  std::deque<ReadRequest> read_requests_;  // oldest first
 };
 
 }  // namespace mmdb

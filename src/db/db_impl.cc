@@ -462,7 +462,9 @@ Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string
   const SequenceNumber seq = ReadSequence(options);  // before the SuperVersion: see db_impl.h
   std::shared_ptr<const SuperVersion> sv = GetSuperVersion();
   ReadContext ctx{table_cache_.get(), &tombstones_, stats_.get(), options_.prefix_length};
-  Status s = PointLookup(ctx, *sv, options, key, seq, value);
+  SeekCharge charge;
+  Status s = PointLookup(ctx, *sv, options, key, seq, value, &charge);
+  ChargeSeeks(charge, 1);
   if (stats_ != nullptr) {
     stats_->RecordTick(kKeysRead);
     if (s.ok()) {
@@ -513,6 +515,14 @@ std::unique_ptr<Iterator> DBImpl::NewIteratorImpl(const ReadOptions& options,
   auto merged = NewMergedIterator(ctx, *sv, spec, &dopts.tombstones);
   dopts.merger = merged.get();
   dopts.stats = stats_.get();
+  if (options_.read_triggered_compaction) {
+    // The Version stays alive with the iterator (pinned_state).
+    dopts.read_sampler = [this, v = sv->version.get()](std::string_view user_key, uint32_t seeks) {
+      SeekCharge charge;
+      charge.file = v->FirstOfOverlapping(user_key, &charge.level);
+      ChargeSeeks(charge, seeks);
+    };
+  }
   dopts.pinned_state = sv;
   if (stats_ != nullptr) stats_->RecordTick(kIterCreated);
   return NewDBIterator(std::move(merged), std::move(dopts));

@@ -38,6 +38,7 @@
 #include "compaction/lazy_delete_set.h"
 #include "compaction/leveled_picker.h"
 #include "db/l0_pins.h"
+#include "db/read_path.h"
 #include "db/snapshot_list.h"
 #include "db/super_version.h"
 #include "db/tombstone_cache.h"
@@ -112,6 +113,12 @@ class DBImpl final : public DB {
   void FillRangeDelEnd(FileMetaData* f);
   Status WaitForFlush() REQUIRES(mu_);
   void RecordBackgroundError(const Status& s) REQUIRES(mu_);
+
+  // Read-triggered compaction: takes `seeks` from the budget of the file
+  // `charge` names (no-op when it names none or the option is off); the
+  // charge that uses the budget up asks the picker for a compaction and wakes
+  // the background threads. Called by readers, without mu_.
+  void ChargeSeeks(const SeekCharge& charge, int64_t seeks) EXCLUDES(mu_);
 
   // Versions and files.
   void InstallSuperVersion() REQUIRES(mu_);

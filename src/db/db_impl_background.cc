@@ -129,7 +129,18 @@ Status DBImpl::InstallTrivialMove(const Compaction& c) {
   return Status::OK();
 }
 
+void DBImpl::ChargeSeeks(const SeekCharge& charge, int64_t seeks) {
+  if (charge.file == nullptr || !options_.read_triggered_compaction) return;
+  if (stats_ != nullptr) stats_->RecordTick(kReadSeekCharges, static_cast<uint64_t>(seeks));
+  if (!charge.file->allowed_seeks.Charge(seeks)) return;
+  MutexLock l(&mu_);
+  if (shutting_down_) return;
+  picker_.AddReadCompaction(charge.level, charge.file->number);
+  bg_cv_.SignalAll();
+}
+
 Status DBImpl::RunCompaction(Compaction* c) {
+  if (c->read_triggered() && stats_ != nullptr) stats_->RecordTick(kReadTriggeredCompactions);
   for (int which = 0; which < 2; ++which) {
     for (const auto& f : c->inputs(which)) f->being_compacted = true;
   }

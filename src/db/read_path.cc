@@ -65,9 +65,35 @@ bool FileMayCover(const FileMetaData& f, std::string_view user_key) {
 // source, a nonzero `cover` ends the walk with NotFound: every version in an
 // older source is older than a tombstone of a newer one (the invariant
 // RangeTombstoneView relies on), so a covered key costs no further I/O.
+namespace {
+
+// Counts the files a lookup searched; on the way out, names the first of
+// them when there were two or more (LevelDB's rule for "seek" charges).
+class SearchedFiles {
+ public:
+  explicit SearchedFiles(SeekCharge* out) : out_(out) {}
+  SearchedFiles(const SearchedFiles&) = delete;
+  SearchedFiles& operator=(const SearchedFiles&) = delete;
+  ~SearchedFiles() {
+    if (out_ != nullptr && count_ >= 2) *out_ = first_;
+  }
+  void Add(const FileMetaData& f, int level) {
+    if (count_++ == 0) first_ = SeekCharge{&f, level};
+  }
+
+ private:
+  SeekCharge* const out_;
+  SeekCharge first_;
+  int count_ = 0;
+};
+
+}  // namespace
+
 Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOptions& options,
-                   std::string_view user_key, SequenceNumber read_seq, std::string* value) {
+                   std::string_view user_key, SequenceNumber read_seq, std::string* value,
+                   SeekCharge* charge) {
   const LookupKey lkey(user_key, read_seq);
+  SearchedFiles searched(charge);
   SequenceNumber cover = 0;
   auto add_list = [&](const FragmentedRangeTombstones* list) {
     if (list != nullptr) cover = std::max(cover, list->MaxCoveringSeq(user_key, read_seq));
@@ -109,7 +135,7 @@ Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOpt
   // may reach past its largest key) holds the key, and with a point lookup
   // when `point` (its key range holds the key); the table is opened once for
   // both. True when the file answered (*out set).
-  auto visit = [&](const FileMetaData& f, bool point, Status* out) -> bool {
+  auto visit = [&](const FileMetaData& f, int level, bool point, Status* out) -> bool {
     const bool tombstones = FileMayCover(f, user_key);
     if (!tombstones && !point) return false;
     auto table = ctx.table_cache->Get(f.number, f.file_size);
@@ -126,6 +152,7 @@ Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOpt
       Tick(ctx.stats, kBloomChecked);
       if (r.filtered_by_bloom) Tick(ctx.stats, kBloomUseful);
     }
+    if (!r.filtered_by_bloom) searched.Add(f, level);
     if (!gs.ok()) {
       *out = gs;
       return true;
@@ -141,7 +168,7 @@ Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOpt
   };
   const Version& v = *sv.version;
   for (const auto& f : v.files(0)) {
-    if (visit(*f, FileContains(*f, user_key), &s)) return s;
+    if (visit(*f, 0, FileContains(*f, user_key), &s)) return s;
     if (cover > 0) return Status::NotFound();
   }
   for (int level = 1; level < v.num_levels(); ++level) {
@@ -149,8 +176,9 @@ Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOpt
     if (files.empty()) continue;
     const size_t i = v.FindFile(level, lkey.internal_key());
     // The left neighbour's tombstones may reach past its largest key.
-    if (i > 0 && visit(*files[i - 1], /*point=*/false, &s)) return s;
-    if (i < files.size() && visit(*files[i], user_key >= ExtractUserKey(files[i]->smallest), &s)) {
+    if (i > 0 && visit(*files[i - 1], level, /*point=*/false, &s)) return s;
+    if (i < files.size() &&
+        visit(*files[i], level, user_key >= ExtractUserKey(files[i]->smallest), &s)) {
       return s;
     }
     if (cover > 0) return Status::NotFound();

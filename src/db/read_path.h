@@ -35,9 +35,19 @@ struct ReadContext {
   size_t prefix_length = 0;     // Options::prefix_length
 };
 
+// The file a point lookup searched (its bloom filter let the key through)
+// without an answer before searching another file: the lookup wasted a read
+// there, which read-triggered compaction charges to it.
+struct SeekCharge {
+  const FileMetaData* file = nullptr;  // null: nothing to charge
+  int level = -1;
+};
+
 // Get: OK with *value, NotFound, or an error met on the way (Corruption, IO).
+// When `charge` is given, it names the file to charge, if any.
 Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOptions& options,
-                   std::string_view user_key, SequenceNumber read_seq, std::string* value);
+                   std::string_view user_key, SequenceNumber read_seq, std::string* value,
+                   SeekCharge* charge = nullptr);
 
 struct InternalIteratorSpec {
   std::optional<std::string> lower_bound;  // inclusive user key

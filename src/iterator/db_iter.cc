@@ -1,11 +1,19 @@
 #include "iterator/db_iter.h"
 
 #include <chrono>
+#include <cstdint>
 #include <utility>
+
+#include "util/random.h"
 
 namespace mmdb {
 
 namespace {
+
+// Seeks made by this thread, to sample one in kSeekSamplePeriod.
+thread_local uint32_t tls_seeks = 0;
+// Seeds the per-iterator byte-sampling period.
+thread_local Random tls_sample_rng(0x5eed5eedull ^ reinterpret_cast<uintptr_t>(&tls_seeks));
 
 class DBIter final : public Iterator {
  public:
@@ -14,6 +22,7 @@ class DBIter final : public Iterator {
     if (opts_.lower_bound && opts_.upper_bound && *opts_.lower_bound >= *opts_.upper_bound) {
       empty_range_ = true;
     }
+    if (opts_.read_sampler) bytes_until_sample_ = RandomReadPeriod();
   }
 
   ~DBIter() override {
@@ -39,6 +48,7 @@ class DBIter final : public Iterator {
 
   void SeekToFirst() override {
     Timed(kSeekMicros, [&] { SeekToFirstImpl(); });
+    SampleSeek();
   }
   void SeekToFirstImpl() {
     if (opts_.lower_bound) return SeekImpl(*opts_.lower_bound);
@@ -50,6 +60,7 @@ class DBIter final : public Iterator {
 
   void SeekToLast() override {
     Timed(kSeekMicros, [&] { SeekToLastImpl(); });
+    SampleSeek();
   }
   void SeekToLastImpl() {
     Reset(kReverse);
@@ -68,6 +79,7 @@ class DBIter final : public Iterator {
 
   void Seek(std::string_view target) override {
     Timed(kSeekMicros, [&] { SeekImpl(target); });
+    SampleSeek();
   }
   void SeekImpl(std::string_view target) {
     Reset(kForward);
@@ -81,6 +93,7 @@ class DBIter final : public Iterator {
 
   void SeekForPrev(std::string_view target) override {
     Timed(kSeekMicros, [&] { SeekForPrevImpl(target); });
+    SampleSeek();
   }
   void SeekForPrevImpl(std::string_view target) {
     if (opts_.upper_bound && target >= *opts_.upper_bound) return SeekToLastImpl();
@@ -95,6 +108,7 @@ class DBIter final : public Iterator {
 
   void Next() override {
     TimedStep([&] { NextImpl(); });
+    SampleStep();
   }
   void NextImpl() {
     if (!valid_) return;
@@ -115,6 +129,7 @@ class DBIter final : public Iterator {
 
   void Prev() override {
     TimedStep([&] { PrevImpl(); });
+    SampleStep();
   }
   void PrevImpl() {
     if (!valid_) return;
@@ -151,6 +166,26 @@ class DBIter final : public Iterator {
   void TimedStep(Fn&& fn) {
     if (opts_.stats == nullptr || ++steps_ % kStepSample != 0) return fn();
     Timed(kNextMicros, std::forward<Fn>(fn));
+  }
+
+  // Read sampling (DBIterOptions::read_sampler).
+  static uint64_t RandomReadPeriod() {
+    return tls_sample_rng.Uniform(2 * DBIterOptions::kReadBytesPeriod);
+  }
+  void SampleSeek() {
+    if (!opts_.read_sampler || !valid_) return;
+    if (++tls_seeks % DBIterOptions::kSeekSamplePeriod != 0) return;
+    opts_.read_sampler(key(), DBIterOptions::kSeekSamplePeriod);
+  }
+  void SampleStep() {
+    if (!opts_.read_sampler || !valid_) return;
+    const uint64_t bytes = key().size() + value().size();
+    if (bytes < bytes_until_sample_) {
+      bytes_until_sample_ -= bytes;
+      return;
+    }
+    bytes_until_sample_ = RandomReadPeriod();
+    opts_.read_sampler(key(), 1);
   }
 
   void Reset(Direction d) {
@@ -290,9 +325,10 @@ class DBIter final : public Iterator {
   std::string seek_key_;             // scratch for seek targets
   RangeTombstoneView::Cover cover_;  // tombstones at the last key asked about
   bool cover_valid_ = false;
-  uint64_t visited_ = 0;  // internal entries looked at
-  uint64_t reseeks_ = 0;  // SkipCovered moves
-  uint32_t steps_ = 0;    // Next/Prev calls, for sampling
+  uint64_t visited_ = 0;             // internal entries looked at
+  uint64_t bytes_until_sample_ = 0;  // read sampling: bytes to the next sample
+  uint64_t reseeks_ = 0;             // SkipCovered moves
+  uint32_t steps_ = 0;               // Next/Prev calls, for sampling
 };
 
 }  // namespace

@@ -18,6 +18,7 @@
 // Thread safety: one thread at a time.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,14 @@ struct DBIterOptions {
   Statistics* stats = nullptr;
   // Kept alive as long as the iterator (memtables, version, table readers).
   std::shared_ptr<const void> pinned_state;
+  // Read sampling for read-triggered compaction, when set: called with the
+  // key the iterator lands on after one seek in kSeekSamplePeriod (per
+  // thread; `seeks` = kSeekSamplePeriod), and about once per
+  // kReadBytesPeriod bytes of keys and values stepped over (`seeks` = 1, as
+  // LevelDB samples scans).
+  std::function<void(std::string_view user_key, uint32_t seeks)> read_sampler;
+  static constexpr uint32_t kSeekSamplePeriod = 8;
+  static constexpr uint64_t kReadBytesPeriod = 1u << 20;
 };
 
 std::unique_ptr<Iterator> NewDBIterator(std::unique_ptr<InternalIterator> inner,

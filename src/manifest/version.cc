@@ -33,6 +33,32 @@ size_t Version::FindFile(int level, std::string_view internal_key) const {
   return static_cast<size_t>(it - files.begin());
 }
 
+const FileMetaData* Version::FirstOfOverlapping(std::string_view user_key, int* level) const {
+  const FileMetaData* first = nullptr;
+  auto holds = [&](const FileMetaData& f) {
+    return CompareUserKey(ExtractUserKey(f.smallest), user_key) <= 0 &&
+           CompareUserKey(user_key, ExtractUserKey(f.largest)) <= 0;
+  };
+  // True when `f` is the second file found.
+  auto found = [&](const FileMetaData& f, int l) {
+    if (first != nullptr) return true;
+    first = &f;
+    *level = l;
+    return false;
+  };
+  for (const auto& f : levels_[0]) {
+    if (holds(*f) && found(*f, 0)) return first;
+  }
+  for (int l = 1; l < num_levels(); ++l) {
+    const FileList& files = levels_[l];
+    auto it = std::partition_point(files.begin(), files.end(), [&](const auto& f) {
+      return CompareUserKey(ExtractUserKey(f->largest), user_key) < 0;
+    });
+    if (it != files.end() && holds(**it) && found(**it, l)) return first;
+  }
+  return nullptr;
+}
+
 Version::FileList Version::OverlappingFiles(int level, std::optional<std::string_view> begin,
                                             std::optional<std::string_view> end) const {
   FileList out;

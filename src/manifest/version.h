@@ -59,6 +59,12 @@ class Version {
   FileList OverlappingFiles(int level, std::optional<std::string_view> begin,
                             std::optional<std::string_view> end) const;
 
+  // For read-triggered compaction: when at least two files' user-key ranges
+  // [smallest, largest] hold `user_key`, the first of them in read order
+  // (L0 newest first, then by level), with its level in *level; else null.
+  // A read of the key may have to look in each of them.
+  const FileMetaData* FirstOfOverlapping(std::string_view user_key, int* level) const;
+
   // "files[ 2 0 3 0 0 0 2 ]": the file count of every level.
   std::string LevelSummary() const;
   // One line per file: "L1 #000011 130691 bytes [smallest .. largest]".

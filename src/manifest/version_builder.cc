@@ -45,6 +45,7 @@ Status VersionBuilder::Apply(const VersionEdit& edit) {
     }
     auto f = std::make_shared<FileMetaData>(meta);
     f->being_compacted = false;
+    f->allowed_seeks.Reset(SeekBudget::ForFileSize(f->file_size));
     levels_[level].emplace(meta.number, std::move(f));
   }
   return Status::OK();

@@ -10,7 +10,10 @@
 // is used by one thread at a time.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +26,41 @@
 #include "types/internal_key.h"
 
 namespace mmdb {
+
+// How many wasted reads a file may cause before it is compacted away
+// (read-triggered compaction, docs/compaction.md "## Read-triggered
+// compactions"). Runtime only: a new budget is set whenever a file enters a
+// level. Readers charge it without the DB mutex, so it is atomic; copying
+// copies the count, so FileMetaData stays a value type.
+class SeekBudget {
+ public:
+  SeekBudget() = default;
+  SeekBudget(const SeekBudget& other) : left_(other.left()) {}
+  SeekBudget& operator=(const SeekBudget& other) {
+    left_.store(other.left(), std::memory_order_relaxed);
+    return *this;
+  }
+
+  // Reads a file of `file_size` bytes may waste: one per 16 KiB, at least
+  // 100 (LevelDB's rule: one wasted seek costs about as much as compacting
+  // 16 KiB).
+  static int64_t ForFileSize(uint64_t file_size) {
+    return std::max<int64_t>(100, static_cast<int64_t>(file_size / (16u << 10)));
+  }
+
+  void Reset(int64_t seeks) { left_.store(seeks, std::memory_order_relaxed); }
+  int64_t left() const { return left_.load(std::memory_order_relaxed); }
+  // Takes `seeks` (> 0) from the budget. True for exactly one charge: the one
+  // that uses the budget up.
+  bool Charge(int64_t seeks) const {
+    const int64_t before = left_.fetch_sub(seeks, std::memory_order_relaxed);
+    return before > 0 && before <= seeks;
+  }
+
+ private:
+  // Unlimited until a level sets it (files outside any Version never run out).
+  mutable std::atomic<int64_t> left_{std::numeric_limits<int64_t>::max()};
+};
 
 // One SST file in a Version. Shared (std::shared_ptr) by every Version that
 // lists it.
@@ -46,6 +84,8 @@ struct FileMetaData {
   // use EffectiveLargestUserKey. Filled by the DB whenever a file with range
   // deletions enters a Version.
   std::string range_del_end;
+  // Reads this file may still waste before a read-triggered compaction.
+  SeekBudget allowed_seeks;
 };
 
 // The persisted fields of a file just written as `number`, from its build.

@@ -89,6 +89,7 @@ std::string Options::ToString() const {
     << "max_bytes_for_level_multiplier: " << max_bytes_for_level_multiplier << "\n"
     << "max_background_compactions: " << max_background_compactions << "\n"
     << "max_subcompactions: " << max_subcompactions << "\n"
+    << "read_triggered_compaction: " << (read_triggered_compaction ? "true" : "false") << "\n"
     << "rate_limit_bytes_per_sec: " << rate_limit_bytes_per_sec << "\n"
     << "compaction_filter: " << (compaction_filter ? "set" : "none") << "\n"
     << "statistics: " << (statistics ? "on" : "off") << "\n";

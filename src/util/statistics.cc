@@ -54,6 +54,8 @@ constexpr std::array<const char*, kTickerCount> kTickerNames = {
     "mmdb.iter.created",
     "mmdb.iter.entries.visited",
     "mmdb.iter.tombstone.reseeks",
+    "mmdb.read.seek.charges",
+    "mmdb.compactions.read.triggered",
 };
 
 constexpr std::array<const char*, kHistogramCount> kHistogramNames = {

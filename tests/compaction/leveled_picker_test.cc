@@ -384,5 +384,68 @@ TEST(LeveledPickerTest, DeletionTriggeredRangeTombstonesOverOlderData) {
   }
 }
 
+TEST(LeveledPickerTest, ReadTriggeredPicksTheFileAndWhatItOverlapsBelow) {
+  LeveledPicker p(TestOptions());
+  auto v = Build({{1, 20, "a", "c"}, {1, 21, "m", "p"}, {2, 30, "b", "d"}, {2, 31, "n", "o"}});
+  EXPECT_EQ(p.Pick(*v), nullptr);  // no level over its target
+  p.AddReadCompaction(1, 21);
+  EXPECT_EQ(p.num_read_requests(), 1u);
+  auto c = p.Pick(*v);
+  ASSERT_NE(c, nullptr);
+  EXPECT_TRUE(c->read_triggered());
+  EXPECT_EQ(c->level(), 1);
+  EXPECT_EQ(c->output_level(), 2);
+  EXPECT_EQ(Numbers(c->inputs(0)), (Nums{21}));
+  EXPECT_EQ(Numbers(c->inputs(1)), (Nums{31}));
+  EXPECT_NE(c->reason().find("read-triggered"), std::string::npos) << c->reason();
+  EXPECT_EQ(p.num_read_requests(), 0u);
+  EXPECT_EQ(p.Pick(*v), nullptr);  // asked once, picked once
+}
+
+TEST(LeveledPickerTest, ReadTriggeredAtL0TakesEveryL0File) {
+  LeveledPicker p(TestOptions());
+  auto v = Build({{0, 10, "a", "k"}, {0, 11, "c", "z"}, {1, 20, "b", "d"}, {1, 21, "x", "y"}});
+  p.AddReadCompaction(0, 11);
+  auto c = p.Pick(*v);
+  ASSERT_NE(c, nullptr);
+  EXPECT_TRUE(c->read_triggered());
+  EXPECT_EQ(Numbers(c->inputs(0)), (Nums{11, 10}));
+  EXPECT_EQ(Numbers(c->inputs(1)), (Nums{20, 21}));
+}
+
+TEST(LeveledPickerTest, ReadTriggeredRequestsWaitForBusyInputsAndDropMovedFiles) {
+  LeveledPicker p(TestOptions());
+  auto v = Build({{1, 20, "a", "c"}, {1, 21, "m", "p"}, {2, 31, "n", "o"}});
+  p.AddReadCompaction(1, 21);
+  p.AddReadCompaction(1, 99);  // not in the Version: dropped
+  p.AddReadCompaction(3, 31);  // the last level: nowhere to go, never queued
+  EXPECT_EQ(p.num_read_requests(), 2u);
+  FileNumbered(*v, 31)->being_compacted = true;
+  EXPECT_EQ(p.Pick(*v), nullptr);
+  EXPECT_EQ(p.num_read_requests(), 1u);  // #21 waits, #99 is gone
+  FileNumbered(*v, 31)->being_compacted = false;
+  auto c = p.Pick(*v);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(Numbers(c->inputs(0)), (Nums{21}));
+  // Once the file has left L1 the request is moot.
+  p.AddReadCompaction(1, 21);
+  auto after = Build({{1, 20, "a", "c"}, {2, 40, "m", "p"}});
+  EXPECT_EQ(p.Pick(*after), nullptr);
+  EXPECT_EQ(p.num_read_requests(), 0u);
+  // The queue is bounded.
+  for (uint64_t n = 0; n < 2 * LeveledPicker::kMaxReadRequests; ++n) p.AddReadCompaction(1, n);
+  EXPECT_EQ(p.num_read_requests(), LeveledPicker::kMaxReadRequests);
+}
+
+TEST(LeveledPickerTest, SizeTriggeredGoesBeforeReadTriggered) {
+  LeveledPicker p(TestOptions());
+  auto v = Build({{1, 20, "a", "c", 5000}, {1, 21, "m", "p"}, {2, 31, "n", "o"}});
+  p.AddReadCompaction(1, 21);
+  auto c = p.Pick(*v);
+  ASSERT_NE(c, nullptr);
+  EXPECT_FALSE(c->read_triggered());
+  EXPECT_EQ(p.num_read_requests(), 1u);
+}
+
 }  // namespace
 }  // namespace mmdb

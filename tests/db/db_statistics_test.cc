@@ -7,6 +7,7 @@
 // `mmdb.stats` property, except the ones listed in kNotRecorded (no code in
 // src/ records them yet).
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <set>
 #include <string>
@@ -329,6 +330,16 @@ TEST_F(DBStatisticsTest, EveryTickerMovesAndIsReported) {
     int steps = 0;
     for (it->SeekToFirst(); it->Valid(); it->Next()) ++steps;
     ASSERT_GE(steps, 256);
+  }
+  {
+    // Seeks where the new L0 file overlaps L1 use up its seek budget.
+    ASSERT_OK(db_->Flush());
+    for (int i = 0; i < 20000 && T(kReadTriggeredCompactions) == 0; ++i) {
+      auto it = db_->NewIterator(ReadOptions());
+      it->Seek(Key(i % 300));
+      ASSERT_OK(it->status());
+      if (i > 2000) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   }
   db_.reset();  // closing drops cached tables
 

@@ -67,6 +67,56 @@ std::shared_ptr<const Version> Sample() {
   return MustBuild(Version::Empty(7), {e});
 }
 
+TEST(VersionTest, FirstOfOverlappingNamesTheFirstFileAReadSearches) {
+  auto v = Sample();  // L0: 30 [c,d], 25 [b,k], 20 [a,z]; L1: 11 [a,c], 12 [m,p], 13 [q,t]; L6: 5
+  int level = -1;
+  const FileMetaData* f = v->FirstOfOverlapping("c", &level);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->number, 30u);  // newest L0 file first
+  EXPECT_EQ(level, 0);
+  f = v->FirstOfOverlapping("l", &level);  // only 20 in L0, then L6
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->number, 20u);
+
+  VersionEdit e;
+  e.AddFile(1, File(11, "a", "c"));
+  e.AddFile(1, File(12, "m", "p"));
+  e.AddFile(3, File(40, "n", "z"));
+  auto deep = MustBuild(Version::Empty(7), {e});
+  f = deep->FirstOfOverlapping("o", &level);  // L1 #12 over L3 #40
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->number, 12u);
+  EXPECT_EQ(level, 1);
+  EXPECT_EQ(deep->FirstOfOverlapping("b", &level), nullptr);  // only #11 holds it
+  EXPECT_EQ(deep->FirstOfOverlapping("q", &level), nullptr);  // only #40
+  EXPECT_EQ(deep->FirstOfOverlapping("0", &level), nullptr);  // before every file
+  EXPECT_EQ(Version::Empty(7)->FirstOfOverlapping("a", &level), nullptr);
+}
+
+TEST(VersionTest, FilesEnteringALevelGetASeekBudgetThatRunsOutOnce) {
+  VersionEdit e;
+  e.AddFile(1, File(11, "a", "c", 100));          // small: the floor of 100
+  e.AddFile(1, File(12, "m", "p", 64ull << 20));  // 64 MiB / 16 KiB = 4096
+  auto v = MustBuild(Version::Empty(7), {e});
+  EXPECT_EQ(v->files(1)[0]->allowed_seeks.left(), 100);
+  EXPECT_EQ(v->files(1)[1]->allowed_seeks.left(), 4096);
+  const FileMetaData& f = *v->files(1)[0];
+  int exhausted = 0;
+  for (int i = 0; i < 30; ++i) exhausted += f.allowed_seeks.Charge(8) ? 1 : 0;  // 240 > 100
+  EXPECT_EQ(exhausted, 1);
+  // A budget is kept by later Versions sharing the file, and reset when the
+  // file is added again (a trivial move).
+  VersionEdit keep;
+  keep.AddFile(2, File(50, "x", "y"));
+  auto v2 = MustBuild(v, {keep});
+  EXPECT_LT(v2->files(1)[0]->allowed_seeks.left(), 0);
+  VersionEdit move;
+  move.RemoveFile(1, 11);
+  move.AddFile(2, File(11, "a", "c", 100));
+  auto v3 = MustBuild(v2, {move});
+  EXPECT_EQ(v3->files(2)[0]->allowed_seeks.left(), 100);
+}
+
 TEST(VersionTest, OrderingAndSummary) {
   auto v = Sample();
   EXPECT_EQ(Numbers(v->files(0)), (std::vector<uint64_t>{30, 25, 20}));  // newest first
