@@ -67,6 +67,10 @@ struct EngineSettings {
   // LevelDB always compacts files that reads keep searching in vain (its
   // seek compaction); RocksDB has no such compaction. Default: true.
   bool read_triggered_compaction = true;
+  // Read SST files through mmap (MMDB and RocksDB: allow_mmap_reads).
+  // LevelDB always maps its table files (up to 1000 on 64-bit systems), so
+  // true configures all three alike. Default: true.
+  bool mmap_reads = true;
 };
 
 // The codec at `level` under `settings` (compression_per_level, else

@@ -80,7 +80,7 @@ class MmdbEngine final : public Engine {
                   "max_background_compactions=%d l0_compaction_trigger=%d "
                   "l0_slowdown_writes_trigger=%d l0_stop_writes_trigger=%d "
                   "target_file_size_base=%llu max_bytes_for_level_base=%llu prefix_length=%zu "
-                  "verify_checksums=%d read_triggered_compaction=%d wal=on",
+                  "verify_checksums=%d read_triggered_compaction=%d allow_mmap_reads=%d wal=on",
                   options_.block_size, options_.block_cache_capacity, options_.write_buffer_size,
                   options_.max_write_buffer_number, options_.bloom_bits_per_key,
                   CompressionText(settings_).c_str(), options_.max_background_compactions,
@@ -89,7 +89,7 @@ class MmdbEngine final : public Engine {
                   static_cast<unsigned long long>(options_.target_file_size_base),
                   static_cast<unsigned long long>(options_.max_bytes_for_level_base),
                   options_.prefix_length, settings_.verify_checksums ? 1 : 0,
-                  options_.read_triggered_compaction ? 1 : 0);
+                  options_.read_triggered_compaction ? 1 : 0, options_.allow_mmap_reads ? 1 : 0);
     return buf;
   }
 
@@ -200,6 +200,7 @@ std::unique_ptr<Engine> OpenMmdbEngine(const EngineSettings& settings, const std
   options.target_file_size_base = settings.target_file_size;
   options.max_bytes_for_level_base = settings.max_bytes_for_level_base;
   options.read_triggered_compaction = settings.read_triggered_compaction;
+  options.allow_mmap_reads = settings.mmap_reads;
   std::unique_ptr<mmdb::DB> db;
   mmdb::Status s = mmdb::DB::Open(options, dir, &db);
   if (!s.ok()) {

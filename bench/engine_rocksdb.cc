@@ -148,7 +148,7 @@ class RocksEngine final : public Engine {
                   "level0_slowdown_writes_trigger=%d level0_stop_writes_trigger=%d "
                   "target_file_size_base=%llu max_bytes_for_level_base=%llu "
                   "prefix_extractor=%s%s max_open_files=%d verify_checksums=%d "
-                  "compaction_filter=%s wal=on",
+                  "compaction_filter=%s allow_mmap_reads=%d wal=on",
                   settings_.block_size, settings_.cache_size, options_.write_buffer_size,
                   options_.max_write_buffer_number, settings_.bloom_bits,
                   CompressionText(settings_).c_str(), options_.max_background_jobs,
@@ -161,7 +161,7 @@ class RocksEngine final : public Engine {
                       : "none",
                   settings_.prefix_length > 0 && settings_.bloom_bits > 0 ? " +prefix bloom" : "",
                   options_.max_open_files, settings_.verify_checksums ? 1 : 0,
-                  filter_ != nullptr ? "dead-key set" : "none");
+                  filter_ != nullptr ? "dead-key set" : "none", options_.allow_mmap_reads ? 1 : 0);
     return buf;
   }
 
@@ -289,6 +289,7 @@ std::unique_ptr<Engine> OpenRocksDbEngine(const EngineSettings& settings, const 
   options.target_file_size_base = settings.target_file_size;
   options.max_bytes_for_level_base = settings.max_bytes_for_level_base;
   options.max_open_files = -1;
+  options.allow_mmap_reads = settings.mmap_reads;
   if (settings.prefix_length > 0) {
     options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(settings.prefix_length));
   }

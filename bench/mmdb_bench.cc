@@ -200,6 +200,9 @@ int Main(int argc, char** argv) {
   app.add_option("--repeat", flags.repeat, "Rounds; >1 interleaves engines and reports medians")
       ->capture_default_str();
   app.add_option("--cache_size", settings.cache_size, "Block cache bytes")->capture_default_str();
+  app.add_option("--mmap_reads", settings.mmap_reads,
+                 "MMDB and RocksDB read SSTs through mmap (LevelDB always does)")
+      ->capture_default_str();
   app.add_option("--read_triggered_compaction", settings.read_triggered_compaction,
                  "MMDB: compact files reads keep searching in vain (LevelDB always does)")
       ->capture_default_str();

@@ -143,6 +143,7 @@ void mmdb_options_set_prefix_length(mmdb_options_t* options, size_t v);
 void mmdb_options_set_compression(mmdb_options_t* options, int v);
 void mmdb_options_set_block_cache_capacity(mmdb_options_t* options, size_t v);
 void mmdb_options_set_max_open_files(mmdb_options_t* options, int v);
+void mmdb_options_set_allow_mmap_reads(mmdb_options_t* options, unsigned char v);
 void mmdb_options_set_num_levels(mmdb_options_t* options, int v);
 void mmdb_options_set_l0_compaction_trigger(mmdb_options_t* options, int v);
 void mmdb_options_set_l0_slowdown_writes_trigger(mmdb_options_t* options, int v);

@@ -42,6 +42,10 @@ class RandomAccessFile {
   virtual Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const = 0;
   // Hints that [offset, offset + n) will be read soon (readahead). Optional.
   virtual void Prefetch(uint64_t offset, size_t n) const {}
+  // True when Read never uses `scratch` (it may then be null): every result
+  // points into memory the file owns, valid while the file lives (a
+  // memory-mapped file).
+  virtual bool ReadsInPlace() const { return false; }
 };
 
 // A file written by appending (WAL, MANIFEST, SST being built).
@@ -75,6 +79,15 @@ class Env {
                                    std::unique_ptr<SequentialFile>* result) = 0;
   virtual Status NewRandomAccessFile(const std::string& path,
                                      std::unique_ptr<RandomAccessFile>* result) = 0;
+  // A file for random reads that may be memory-mapped (ReadsInPlace()): its
+  // reads then copy nothing. Only for files that no one writes or truncates
+  // while they are open: on a mapping, a read error or a truncated file is a
+  // SIGBUS, not a Status. Envs that do not map files return a regular file
+  // (the default).
+  virtual Status NewMmapReadableFile(const std::string& path,
+                                     std::unique_ptr<RandomAccessFile>* result) {
+    return NewRandomAccessFile(path, result);
+  }
   // Creates or truncates `path`.
   virtual Status NewWritableFile(const std::string& path,
                                  std::unique_ptr<WritableFile>* result) = 0;

@@ -82,6 +82,14 @@ struct Options {
   int max_open_files = -1;
   // Keep L0 files' index and filter blocks pinned in the cache. Default: true.
   bool pin_l0_filter_and_index_blocks_in_cache = true;
+  // Read SST files through memory mappings (as LevelDB does on 64-bit
+  // systems; at most 1000 mapped files per process, the rest use pread).
+  // Uncompressed data blocks are then read where they lie: no copy and no
+  // block-cache entry, the OS page cache holds them (compressed blocks still
+  // go through the block cache). Faster when the data fits in memory. Off by
+  // default because a mapping turns a disk read error into a SIGBUS that
+  // kills the process instead of a Status. Default: false.
+  bool allow_mmap_reads = false;
 
   // ---- LSM shape and compaction -----------------------------------------
   // Levels, L0 .. L(num_levels-1). Default: 7.

@@ -73,6 +73,7 @@ Status DBImpl::Open() {
   topts.block_cache = block_cache_.get();
   topts.cache_id = cache_id_;
   topts.verify_checksums = true;
+  topts.mmap_reads = options_.allow_mmap_reads;
   topts.statistics = stats_.get();
   table_cache_ = std::make_unique<TableCache>(env_.get(), dbname_, topts, options_.max_open_files);
   if (options_.pin_l0_filter_and_index_blocks_in_cache) {

@@ -90,6 +90,7 @@ Status DBReadOnly::TryLoad() {
   topts.block_cache = block_cache_.get();
   topts.cache_id = cache_id_;
   topts.verify_checksums = true;
+  topts.mmap_reads = options_.allow_mmap_reads;
   // Unbounded: a reader once opened must stay open (see the top of db_readonly.h).
   table_cache_ = std::make_unique<TableCache>(env_.get(), dbname_, topts, /*max_open_files=*/-1);
 

@@ -1,5 +1,8 @@
-// The POSIX Env: pread for random access, a user-space buffer for appends,
-// fdatasync for Sync, fsync on the directory for SyncDir, flock for LOCK.
+// The POSIX Env: pread (or, when asked, mmap) for random access, a
+// user-space buffer for appends, fdatasync for Sync, fsync on the directory
+// for SyncDir, flock for LOCK.
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -8,6 +11,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,6 +90,65 @@ class PosixRandomAccessFile final : public RandomAccessFile {
  private:
   const std::string path_;
   const int fd_;
+};
+
+// Mappings the process may hold at once (as LevelDB, 1000 on 64-bit
+// systems): well under the kernel's vm.max_map_count, and past it files are
+// read with pread instead.
+class MmapLimiter {
+ public:
+  static constexpr int kMaxMappings = 1000;
+  bool Acquire() {
+    int left = left_.load(std::memory_order_relaxed);
+    while (left > 0) {
+      if (left_.compare_exchange_weak(left, left - 1, std::memory_order_relaxed)) return true;
+    }
+    return false;
+  }
+  void Release() { left_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  std::atomic<int> left_{kMaxMappings};
+};
+
+MmapLimiter& Mappings() {
+  static MmapLimiter limiter;  // never destroyed before the files it counts
+  return limiter;
+}
+
+// A read-only file mapped whole: Read returns views into the mapping.
+class PosixMmapReadableFile final : public RandomAccessFile {
+ public:
+  // Takes over `base` (a mapping of `length` bytes) and one MmapLimiter slot.
+  PosixMmapReadableFile(std::string path, const char* base, size_t length)
+      : path_(std::move(path)), base_(base), length_(length) {}
+  ~PosixMmapReadableFile() override {
+    ::munmap(const_cast<char*>(base_), length_);
+    Mappings().Release();
+  }
+
+  Status Read(uint64_t offset, size_t n, std::string_view* result, char*) const override {
+    // As pread: a read at or past the end returns what there is.
+    const size_t avail = offset < length_ ? length_ - static_cast<size_t>(offset) : 0;
+    *result = std::string_view(base_ + (offset < length_ ? offset : length_), std::min(n, avail));
+    return Status::OK();
+  }
+
+  void Prefetch(uint64_t offset, size_t n) const override {
+    if (offset >= length_) return;
+    // madvise wants a page-aligned start. Advisory only, like fadvise.
+    static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    const uint64_t start = offset - offset % page;
+    const uint64_t end = std::min<uint64_t>(offset + n, length_);
+    (void)::madvise(const_cast<char*>(base_) + start, end - start, MADV_WILLNEED);
+  }
+
+  bool ReadsInPlace() const override { return true; }
+
+ private:
+  const std::string path_;
+  const char* const base_;
+  const size_t length_;
 };
 
 class PosixWritableFile final : public WritableFile {
@@ -185,6 +248,32 @@ class PosixEnv final : public Env {
                              std::unique_ptr<RandomAccessFile>* result) override {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return PosixError(path, errno);
+    *result = std::make_unique<PosixRandomAccessFile>(path, fd);
+    return Status::OK();
+  }
+
+  Status NewMmapReadableFile(const std::string& path,
+                             std::unique_ptr<RandomAccessFile>* result) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return PosixError(path, errno);
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      const int err = errno;
+      ::close(fd);
+      return PosixError(path, err);
+    }
+    // An empty file cannot be mapped; past the mapping limit, pread.
+    if (st.st_size > 0 && Mappings().Acquire()) {
+      const size_t length = static_cast<size_t>(st.st_size);
+      void* base = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, 0);
+      if (base != MAP_FAILED) {
+        ::close(fd);  // the mapping keeps the file
+        *result =
+            std::make_unique<PosixMmapReadableFile>(path, static_cast<const char*>(base), length);
+        return Status::OK();
+      }
+      Mappings().Release();
+    }
     *result = std::make_unique<PosixRandomAccessFile>(path, fd);
     return Status::OK();
   }

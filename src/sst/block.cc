@@ -10,7 +10,11 @@ int CompareKeys(BlockKeyOrder order, std::string_view a, std::string_view b) {
 }
 
 Result<Block> Block::Parse(std::shared_ptr<const std::string> contents) {
-  const std::string& d = *contents;
+  const std::string_view data = *contents;
+  return Parse(data, std::move(contents));
+}
+
+Result<Block> Block::Parse(std::string_view d, std::shared_ptr<const void> owner) {
   if (d.size() < 4) {
     return Status::Corruption("block of " + std::to_string(d.size()) +
                               " bytes is too short for a restart count");
@@ -32,12 +36,12 @@ Result<Block> Block::Parse(std::shared_ptr<const std::string> contents) {
     }
     prev = r;
   }
-  return Block(std::move(contents), restart_offset, num_restarts);
+  return Block(d, std::move(owner), restart_offset, num_restarts);
 }
 
 void BlockIter::Init(const Block& block, BlockKeyOrder order) {
-  contents_ = block.contents_;
-  data_ = contents_->data();
+  owner_ = block.owner_;
+  data_ = block.data_.data();
   order_ = order;
   restart_offset_ = block.restart_offset_;
   num_restarts_ = block.num_restarts_;
@@ -47,7 +51,7 @@ void BlockIter::Init(const Block& block, BlockKeyOrder order) {
 }
 
 void BlockIter::Clear() {
-  contents_.reset();
+  owner_.reset();
   data_ = nullptr;
   restart_offset_ = 0;
   num_restarts_ = 0;

@@ -1,6 +1,7 @@
 // Block: a parsed, immutable LevelDB-layout block (see block_builder.cc for
-// the bytes) over shared bytes, so a block-cache entry is iterated without a
-// copy; BlockIter: its InternalIterator.
+// the bytes) over shared bytes, so a block-cache entry (or a block of a
+// memory-mapped file) is iterated without a copy; BlockIter: its
+// InternalIterator.
 //
 // Parse() validates the restart array, and the iterator checks every entry
 // against the block's bounds: malformed bytes give Corruption, never an
@@ -33,23 +34,31 @@ int CompareKeys(BlockKeyOrder order, std::string_view a, std::string_view b);
 
 class Block {
  public:
-  // Validates the trailer of `contents` (restart count >= 1, the restart
-  // array inside the block, offsets non-decreasing and inside the entry
-  // area). Corruption otherwise. REQUIRES: contents != nullptr.
+  // Validates the trailer of the block bytes (restart count >= 1, the
+  // restart array inside the block, offsets non-decreasing and inside the
+  // entry area). Corruption otherwise. REQUIRES: contents != nullptr.
   static Result<Block> Parse(std::shared_ptr<const std::string> contents);
+  // The same over `data`, which `owner` keeps alive (e.g. a view into a
+  // memory-mapped file, owned by its table reader).
+  static Result<Block> Parse(std::string_view data, std::shared_ptr<const void> owner);
 
-  size_t size() const { return contents_->size(); }
+  size_t size() const { return data_.size(); }
   uint32_t num_restarts() const { return num_restarts_; }
-  const std::shared_ptr<const std::string>& contents() const { return contents_; }
+  std::string_view data() const { return data_; }
+  // Keeps data() alive; iterators and Get results share it.
+  const std::shared_ptr<const void>& owner() const { return owner_; }
 
  private:
   friend class BlockIter;
-  Block(std::shared_ptr<const std::string> contents, uint32_t restart_offset, uint32_t num_restarts)
-      : contents_(std::move(contents)),
+  Block(std::string_view data, std::shared_ptr<const void> owner, uint32_t restart_offset,
+        uint32_t num_restarts)
+      : data_(data),
+        owner_(std::move(owner)),
         restart_offset_(restart_offset),
         num_restarts_(num_restarts) {}
 
-  std::shared_ptr<const std::string> contents_;
+  std::string_view data_;
+  std::shared_ptr<const void> owner_;
   uint32_t restart_offset_;  // where the restart array starts = end of entries
   uint32_t num_restarts_;
 };
@@ -91,7 +100,7 @@ class BlockIter final : public InternalIterator {
   void MarkInvalid();
   void CorruptionError(std::string_view what);
 
-  std::shared_ptr<const std::string> contents_;
+  std::shared_ptr<const void> owner_;  // keeps data_ alive
   const char* data_ = nullptr;
   BlockKeyOrder order_ = BlockKeyOrder::kInternalKey;
   uint32_t restart_offset_ = 0;

@@ -91,10 +91,9 @@ Status BlockCorruption(std::string_view file_name, uint64_t offset, std::string_
 
 }  // namespace
 
-Result<std::shared_ptr<const std::string>> ReadBlock(const RandomAccessFile& file,
-                                                     uint64_t file_size, const BlockHandle& handle,
-                                                     bool verify_checksum,
-                                                     std::string_view file_name) {
+Result<BlockContents> ReadBlockContents(const RandomAccessFile& file, uint64_t file_size,
+                                        const BlockHandle& handle, bool verify_checksum,
+                                        std::string_view file_name) {
   if (handle.size > kMaxUncompressedBlockSize) {
     return BlockCorruption(file_name, handle.offset,
                            "block size " + std::to_string(handle.size) + " exceeds 64 MiB");
@@ -105,33 +104,55 @@ Result<std::shared_ptr<const std::string>> ReadBlock(const RandomAccessFile& fil
                            "block handle (size " + std::to_string(handle.size) +
                                ") past end of file of " + std::to_string(file_size) + " bytes");
   }
-  std::string buf(static_cast<size_t>(n), '\0');
+  // A file that reads in place needs no buffer; otherwise the read lands in
+  // the string that becomes the block (for an uncompressed block).
+  std::string buf;
+  if (!file.ReadsInPlace()) buf.resize(static_cast<size_t>(n));
   std::string_view data;
   MMDB_RETURN_IF_ERROR(file.Read(handle.offset, n, &data, buf.data()).WithContext(file_name));
   if (data.size() != n) return BlockCorruption(file_name, handle.offset, "truncated block read");
-  if (data.data() != buf.data()) buf.assign(data.data(), data.size());
+  const bool in_place = data.data() != buf.data();
 
-  const uint8_t type = static_cast<uint8_t>(buf[handle.size]);
+  const size_t size = static_cast<size_t>(handle.size);
+  const uint8_t type = static_cast<uint8_t>(data[size]);
   if (verify_checksum) {
-    const uint32_t expected = DecodeFixed32(buf.data() + handle.size + 1);
-    const uint32_t actual = crc32::Value(buf.data(), handle.size + 1);
+    const uint32_t expected = DecodeFixed32(data.data() + size + 1);
+    const uint32_t actual = crc32::Value(data.data(), size + 1);
     if (expected != actual) return BlockCorruption(file_name, handle.offset, "bad block checksum");
   }
   if (!IsKnownCompressionType(type)) {
     return BlockCorruption(file_name, handle.offset,
                            "unknown block compression type " + std::to_string(type));
   }
+  BlockContents out;
   if (type == static_cast<uint8_t>(CompressionType::kNone)) {
-    buf.resize(handle.size);
-    return std::make_shared<const std::string>(std::move(buf));
+    if (in_place) {
+      out.data = data.substr(0, size);
+      return out;
+    }
+    buf.resize(size);
+    out.heap = std::make_shared<const std::string>(std::move(buf));
+    out.data = *out.heap;
+    return out;
   }
-  std::string out;
-  Status s =
-      UncompressBlock(type, std::string_view(buf.data(), static_cast<size_t>(handle.size)), &out);
+  std::string plain;
+  Status s = UncompressBlock(type, data.substr(0, size), &plain);
   if (!s.ok()) {
     return BlockCorruption(file_name, handle.offset, "block does not decompress: " + s.ToString());
   }
-  return std::make_shared<const std::string>(std::move(out));
+  out.heap = std::make_shared<const std::string>(std::move(plain));
+  out.data = *out.heap;
+  return out;
+}
+
+Result<std::shared_ptr<const std::string>> ReadBlock(const RandomAccessFile& file,
+                                                     uint64_t file_size, const BlockHandle& handle,
+                                                     bool verify_checksum,
+                                                     std::string_view file_name) {
+  MMDB_ASSIGN_OR_RETURN(BlockContents c,
+                        ReadBlockContents(file, file_size, handle, verify_checksum, file_name));
+  if (c.heap != nullptr) return std::move(c.heap);
+  return std::make_shared<const std::string>(c.data);
 }
 
 std::string_view CompressBlockIfSmaller(std::string_view raw, CompressionType type,

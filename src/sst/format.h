@@ -89,6 +89,21 @@ Result<std::shared_ptr<const std::string>> ReadBlock(const RandomAccessFile& fil
                                                      bool verify_checksum,
                                                      std::string_view file_name);
 
+// A block's decompressed bytes: `data` views either `heap` or, when `heap`
+// is null, memory the file owns (a memory-mapped file's pages; valid while
+// the file lives).
+struct BlockContents {
+  std::string_view data;
+  std::shared_ptr<const std::string> heap;
+};
+
+// ReadBlock, without a copy where it can: when `file` ReadsInPlace() and the
+// block is stored uncompressed, the result views the file's memory (checked
+// like any other block). Same errors as ReadBlock.
+Result<BlockContents> ReadBlockContents(const RandomAccessFile& file, uint64_t file_size,
+                                        const BlockHandle& handle, bool verify_checksum,
+                                        std::string_view file_name);
+
 // Chooses the stored form of `raw` (FORMAT.md "Compression"): the output of
 // codec `type` when it is smaller, else `raw` itself with codec 0. Returns a
 // view of `raw` or of *scratch; *codec receives the codec byte to store.

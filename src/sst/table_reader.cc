@@ -27,14 +27,14 @@ Result<std::shared_ptr<TableReader>> TableReader::Open(const TableReaderOptions&
   // Metadata blocks are always checksummed: they are read once per open.
   MMDB_ASSIGN_OR_RETURN(auto index_bytes,
                         ReadBlock(*file, file_size, footer.index_handle, true, name));
-  Result<Block> index = Block::Parse(std::move(index_bytes));
+  Result<Block> index = Block::Parse(index_bytes);
   if (!index.ok()) {
     return index.status().WithContext(name + ": index block at offset " +
                                       std::to_string(footer.index_handle.offset));
   }
   auto reader = std::make_shared<TableReader>(PrivateTag{}, options, std::move(file), file_size,
                                               file_number, std::move(*index));
-  reader->metadata_blocks_.push_back({footer.index_handle.offset, reader->index_block_.contents()});
+  reader->metadata_blocks_.push_back({footer.index_handle.offset, std::move(index_bytes)});
   MMDB_RETURN_IF_ERROR(reader->ReadMetaIndex(footer));
   return reader;
 }
@@ -139,10 +139,28 @@ bool TableReader::PrefixMayMatch(std::string_view prefix) const {
 
 Result<Block> TableReader::ReadDataBlock(const BlockHandle& handle, bool fill_cache,
                                          bool verify_checksums) const {
+  Statistics* stats = options_.statistics;
+  if (file_->ReadsInPlace() && StoredUncompressed(handle)) {
+    // A block of a memory-mapped file, stored as is: parsed where it lies
+    // (checked like any block read), no copy and no cache entry; the page
+    // cache holds it. The reader owns the mapping, so the block holds it.
+    MMDB_ASSIGN_OR_RETURN(BlockContents c, ReadBlockContents(*file_, file_size_, handle,
+                                                             verify_checksums, file_name_));
+    if (stats != nullptr) {
+      stats->RecordTick(kBlockRead);
+      stats->RecordTick(kBlockReadBytes, handle.size);
+    }
+    Result<Block> block = c.heap != nullptr ? Block::Parse(std::move(c.heap))
+                                            : Block::Parse(c.data, shared_from_this());
+    if (!block.ok()) {
+      return block.status().WithContext(file_name_ + ": data block at offset " +
+                                        std::to_string(handle.offset));
+    }
+    return block;
+  }
   BlockCache* cache = options_.block_cache;
   const BlockCacheKey key{
       .cache_id = options_.cache_id, .file_number = file_number_, .offset = handle.offset};
-  Statistics* stats = options_.statistics;
   std::shared_ptr<const std::string> bytes;
   if (cache != nullptr) {
     bytes = cache->Lookup(key);
@@ -172,6 +190,17 @@ Result<Block> TableReader::ReadDataBlock(const BlockHandle& handle, bool fill_ca
                                       std::to_string(handle.offset));
   }
   return block;
+}
+
+bool TableReader::StoredUncompressed(const BlockHandle& handle) const {
+  // The codec byte follows the stored bytes; a handle past the end is left
+  // to ReadBlockContents to report.
+  if (handle.offset >= file_size_ || handle.size >= file_size_ - handle.offset) return false;
+  std::string_view type;
+  if (!file_->Read(handle.offset + handle.size, 1, &type, nullptr).ok() || type.size() != 1) {
+    return false;
+  }
+  return static_cast<uint8_t>(type[0]) == static_cast<uint8_t>(CompressionType::kNone);
 }
 
 Status TableReader::Get(std::string_view lookup_internal_key, bool fill_cache,
@@ -212,7 +241,7 @@ Status TableReader::Get(std::string_view lookup_internal_key, bool fill_cache,
   result->sequence = parsed.sequence;
   result->internal_key.assign(it.key());
   result->value = it.value();
-  result->block = block.contents();
+  result->block = block.owner();
   return Status::OK();
 }
 

@@ -41,6 +41,9 @@ struct TableReaderOptions {
   // Keep index and filter blocks in memory. The reader always owns them, so
   // they are pinned either way; kept for the caller's accounting. Default: true.
   bool pin_metadata = true;
+  // TableCache opens files with Env::NewMmapReadableFile (the reader itself
+  // only asks the file whether it ReadsInPlace). Default: false.
+  bool mmap_reads = false;
   // Verify block checksums on Open (metadata blocks) and Get. Default: true.
   bool verify_checksums = true;
   // Block cache and block read tickers go here. Not owned. Default: null.
@@ -66,7 +69,7 @@ struct TableGetResult {
   std::string internal_key;     // the entry found, empty when absent
   // The value, a view into `block`, which keeps the bytes alive (no copy).
   std::string_view value;
-  std::shared_ptr<const std::string> block;
+  std::shared_ptr<const void> block;
   // True when the whole-key bloom filter ruled the key out (no block read).
   bool filtered_by_bloom = false;
 };
@@ -146,8 +149,9 @@ class TableReader : public std::enable_shared_from_this<TableReader> {
   size_t prefix_length() const { return prefix_length_; }
 
   // For TableIterator: the index block, and a data block read through the
-  // cache (fill_cache = false reads without inserting). Corruption names the
-  // file and offset.
+  // cache (fill_cache = false reads without inserting) or, for an
+  // uncompressed block of a memory-mapped file, in place. Corruption names
+  // the file and offset.
   const Block& index_block() const { return index_block_; }
   // Readahead hint for [offset, offset + n) (RandomAccessFile::Prefetch).
   void Prefetch(uint64_t offset, size_t n) const { file_->Prefetch(offset, n); }
@@ -156,6 +160,9 @@ class TableReader : public std::enable_shared_from_this<TableReader> {
 
  private:
   Status ReadMetaIndex(const Footer& footer);
+  // True when the file reads in place and the block's codec byte says it is
+  // stored uncompressed.
+  bool StoredUncompressed(const BlockHandle& handle) const;
   Status ParseRangeTombstones(const Block& block);
 
   const TableReaderOptions options_;

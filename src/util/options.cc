@@ -80,6 +80,7 @@ std::string Options::ToString() const {
     << "max_open_files: " << max_open_files << "\n"
     << "pin_l0_filter_and_index_blocks_in_cache: " << pin_l0_filter_and_index_blocks_in_cache
     << "\n"
+    << "allow_mmap_reads: " << (allow_mmap_reads ? "true" : "false") << "\n"
     << "num_levels: " << num_levels << "\n"
     << "l0_compaction_trigger: " << l0_compaction_trigger << "\n"
     << "l0_slowdown_writes_trigger: " << l0_slowdown_writes_trigger << "\n"

@@ -195,5 +195,50 @@ TEST_F(DBCacheTest, TableCacheEvictsUnderOpenIterators) {
   EXPECT_GT(o.statistics->GetTickerCount(kFilesOpened), 2u);
 }
 
+TEST_F(DBCacheTest, MmapReadsServePlainBlocksInPlaceAndCompressedOnesFromTheCache) {
+  for (CompressionType codec : {CompressionType::kNone, CompressionType::kLZ4}) {
+    SCOPED_TRACE(static_cast<int>(codec));
+    test::RemoveTree(dir_);
+    Options o = Base();
+    o.allow_mmap_reads = true;
+    o.compression = codec;
+    o.pin_l0_filter_and_index_blocks_in_cache = false;
+    ASSERT_OK(DB::Open(o, dir_, &db_));
+    FillL0(2, 1000);
+    ASSERT_OK(db_->CompactRange(std::nullopt, std::nullopt));
+    // An iterator keeps the compacted files' readers (and mappings) while a
+    // second compaction deletes those files.
+    auto old = db_->NewIterator(ReadOptions());
+    old->SeekToFirst();
+    for (int i = 0; i < 2000; ++i) ASSERT_OK(db_->Put(Key(i), "new" + std::to_string(i)));
+    ASSERT_OK(db_->Flush());
+    ASSERT_OK(db_->CompactRange(std::nullopt, std::nullopt));
+    int n = 0;
+    for (; old->Valid(); old->Next(), ++n) {
+      ASSERT_EQ(old->key(), Key(n));
+      ASSERT_EQ(old->value().size(), 100u);
+    }
+    ASSERT_OK(old->status());
+    EXPECT_EQ(n, 2000);
+    old.reset();
+    for (int i = 0; i < 2000; i += 13)
+      ASSERT_EQ(test::Get(db_.get(), Key(i)), "new" + std::to_string(i));
+    EXPECT_EQ(test::Scan(db_.get()).size(), 2000u);
+    const uint64_t added = o.statistics->GetTickerCount(kBlockCacheAdd);
+    if (codec == CompressionType::kNone) {
+      EXPECT_EQ(added, 0u);  // the page cache holds them
+      EXPECT_EQ(Prop(db_.get(), "mmdb.block-cache-usage"), 0u);
+    } else {
+      EXPECT_GT(added, 0u);
+      EXPECT_GT(Prop(db_.get(), "mmdb.block-cache-usage"), 0u);
+    }
+    EXPECT_GT(o.statistics->GetTickerCount(kBlockRead), 0u);
+    db_.reset();
+    ASSERT_OK(DB::Open(o, dir_, &db_));  // and after a reopen
+    EXPECT_EQ(test::Get(db_.get(), Key(1999)), "new1999");
+    db_.reset();
+  }
+}
+
 }  // namespace
 }  // namespace mmdb

@@ -29,9 +29,10 @@ struct NamedOptions {
 };
 
 // The shapes the randomized tests (versioned model, RocksDB oracle) run:
-// tiny buffers, so flushes and compactions happen every few operations; and
-// zstd without a bloom filter, with a prefix filter, parallel compactions and
-// subcompactions.
+// tiny buffers, so flushes and compactions happen every few operations, read
+// through mmap (uncompressed blocks in place); and zstd without a bloom
+// filter, with a prefix filter, parallel compactions and subcompactions,
+// read through pread and the block cache.
 inline std::vector<NamedOptions> RandomizedTestShapes() {
   std::vector<NamedOptions> out;
   Options tiny = TinyOptions();
@@ -40,8 +41,10 @@ inline std::vector<NamedOptions> RandomizedTestShapes() {
   tiny.target_file_size_base = 16 << 10;
   tiny.max_bytes_for_level_base = 64 << 10;
   tiny.l0_compaction_trigger = 2;
+  tiny.allow_mmap_reads = true;
   out.push_back({"tiny", tiny});
   Options zstd = tiny;
+  zstd.allow_mmap_reads = false;
   zstd.compression = CompressionType::kZstd;
   zstd.bloom_bits_per_key = 0;
   zstd.prefix_length = 3;

@@ -48,6 +48,8 @@ Options RandomStressOptions(uint64_t seed) {
   o.target_file_size_base = uint64_t{256 << 10} << rnd.Uniform(3);
   o.max_bytes_for_level_base = 4 * o.target_file_size_base;
   o.block_cache_capacity = size_t{1 << 20} << rnd.Uniform(5);
+  o.allow_mmap_reads = rnd.OneIn(2);
+  o.read_triggered_compaction = !rnd.OneIn(4);
   return o;
 }
 
@@ -63,7 +65,9 @@ std::string DescribeOptions(const Options& o) {
          " subcompactions=" + std::to_string(o.max_subcompactions) +
          " l0_trigger=" + std::to_string(o.l0_compaction_trigger) +
          " target_file=" + std::to_string(o.target_file_size_base) +
-         " cache=" + std::to_string(o.block_cache_capacity);
+         " cache=" + std::to_string(o.block_cache_capacity) +
+         " mmap_reads=" + (o.allow_mmap_reads ? "1" : "0") +
+         " read_compaction=" + (o.read_triggered_compaction ? "1" : "0");
 }
 
 StressRunner::StressRunner(DB* db, ExpectedState* expected, const StressConfig& config,
