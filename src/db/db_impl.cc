@@ -391,7 +391,10 @@ void DBImpl::InstallSuperVersion() {
   sv->version = versions_->current();
   if (l0_pins_ != nullptr) l0_pins_->Update(*sv->version);
   l0_files_.store(static_cast<int>(sv->version->NumFiles(0)), std::memory_order_release);
-  old_versions_.push_back(sv->version);
+  // A memtable switch installs the same Version again: track it once.
+  if (old_versions_.empty() || old_versions_.back().lock() != sv->version) {
+    old_versions_.push_back(sv->version);
+  }
   super_version_.store(std::move(sv), std::memory_order_release);
 }
 

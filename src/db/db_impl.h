@@ -124,6 +124,12 @@ class DBImpl final : public DB {
   void InstallSuperVersion() REQUIRES(mu_);
   std::shared_ptr<const SuperVersion> GetSuperVersion() const;
   void DeleteObsoleteFiles() REQUIRES(mu_);
+  // True when a Version in old_versions_ is no longer held by anyone: its
+  // files may have become obsolete.
+  bool AnyOldVersionReleased() const REQUIRES(mu_);
+  // How often an idle background thread checks for released Versions while
+  // older ones are held (their files wait on disk until then).
+  static constexpr uint64_t kObsoleteSweepMicros = 100'000;
   SequenceNumber ReadSequence(const ReadOptions& options) const;
   Status CheckOpen() const;
 

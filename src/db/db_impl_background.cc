@@ -31,8 +31,21 @@ void DBImpl::BackgroundLoop() {
         continue;
       }
     }
+    if (old_versions_.size() > 1) {
+      // Readers still hold older Versions, whose compacted-away files stay
+      // on disk until then; nothing else may come to sweep them (a DB that
+      // only reads), so look again now and then.
+      bg_cv_.WaitForMicros(kObsoleteSweepMicros);
+      if (AnyOldVersionReleased()) DeleteObsoleteFiles();
+      continue;
+    }
     bg_cv_.Wait();
   }
+}
+
+bool DBImpl::AnyOldVersionReleased() const {
+  return std::any_of(old_versions_.begin(), old_versions_.end(),
+                     [](const std::weak_ptr<const Version>& v) { return v.expired(); });
 }
 
 Status DBImpl::FlushOldestImmutable() {
