@@ -144,12 +144,18 @@ class SkipList {
   // Highest level in use; written only by the writer (relaxed, see top).
   std::atomic<int> max_height_{1};
   Random rnd_;  // writer only
+  // Writer only: the predecessor at every level of a key inserted just after
+  // the last one (all head_ while the list is empty). Insert uses it when the
+  // new key fits there (SpliceFits), else searches from the head.
+  Node* splice_[kMaxHeight];
+  bool SpliceFits(const Key& key) const;
 };
 
 template <typename Key, class Comparator>
 SkipList<Key, Comparator>::SkipList(Comparator cmp, Arena* arena, uint64_t seed)
     : compare_(cmp), arena_(arena), head_(NewNode(Key{}, kMaxHeight)), rnd_(seed) {
   for (int i = 0; i < kMaxHeight; ++i) head_->SetNextRelaxed(i, nullptr);
+  for (int i = 0; i < kMaxHeight; ++i) splice_[i] = head_;
 }
 
 template <typename Key, class Comparator>
@@ -220,11 +226,29 @@ typename SkipList<Key, Comparator>::Node* SkipList<Key, Comparator>::FindLast() 
 }
 
 template <typename Key, class Comparator>
+bool SkipList<Key, Comparator>::SpliceFits(const Key& key) const {
+  // Level 0 decides: if the key falls between splice_[0] and its successor,
+  // no node lies between them at any level, and every splice_[i] precedes
+  // splice_[0] (or is the head), so the whole splice is the key's.
+  Node* const before = splice_[0];
+  if (before != head_ && compare_(before->key, key) >= 0) return false;
+  Node* const after = before->NextRelaxed(0);
+  return after == nullptr || compare_(key, after->key) < 0;
+}
+
+template <typename Key, class Comparator>
 void SkipList<Key, Comparator>::Insert(const Key& key) {
   Node* prev[kMaxHeight];
-  Node* found = FindGreaterOrEqual(key, prev);
-  assert(found == nullptr || compare_(key, found->key) != 0);
-  (void)found;
+  if (SpliceFits(key)) {
+    // Ascending inserts (sequential keys, a sorted batch) land right after
+    // the previous one: no search from the head.
+    for (int i = 0; i < kMaxHeight; ++i) prev[i] = splice_[i];
+  } else {
+    Node* found = FindGreaterOrEqual(key, prev);
+    assert(found == nullptr || compare_(key, found->key) != 0);
+    (void)found;
+    for (int i = max_height(); i < kMaxHeight; ++i) prev[i] = head_;
+  }
 
   const int height = RandomHeight();
   const int old_height = max_height();
@@ -243,6 +267,10 @@ void SkipList<Key, Comparator>::Insert(const Key& key) {
     prev[i]->SetNext(i, node);
   }
   MMDB_INVARIANT(prev[0] == head_ || compare_(prev[0]->key, key) < 0);
+  // The splice of a key just after this one: the new node where it stands,
+  // this key's predecessors above its height.
+  for (int i = 0; i < height; ++i) splice_[i] = node;
+  for (int i = height; i < kMaxHeight; ++i) splice_[i] = prev[i];
 }
 
 template <typename Key, class Comparator>

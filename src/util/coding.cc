@@ -35,7 +35,7 @@ int VarintLength(uint64_t v) {
   return len;
 }
 
-const char* GetVarint32Ptr(const char* p, const char* limit, uint32_t* v) {
+const char* GetVarint32PtrFallback(const char* p, const char* limit, uint32_t* v) {
   uint32_t result = 0;
   for (uint32_t shift = 0; shift <= 28 && p < limit; shift += 7) {
     uint32_t byte = static_cast<uint8_t>(*p++);

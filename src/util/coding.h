@@ -71,7 +71,20 @@ int VarintLength(uint64_t v);
 
 // Parses a varint from [p, limit). Returns the byte after it, or nullptr when
 // the input ends early or the varint is longer than its type allows.
-const char* GetVarint32Ptr(const char* p, const char* limit, uint32_t* v);
+// GetVarint32Ptr decodes the common one-byte case inline (block entries,
+// memtable entries: lengths under 128) and calls the general decoder
+// otherwise.
+const char* GetVarint32PtrFallback(const char* p, const char* limit, uint32_t* v);
+inline const char* GetVarint32Ptr(const char* p, const char* limit, uint32_t* v) {
+  if (p < limit) {
+    const uint32_t byte = static_cast<uint8_t>(*p);
+    if ((byte & 0x80) == 0) {
+      *v = byte;
+      return p + 1;
+    }
+  }
+  return GetVarint32PtrFallback(p, limit, v);
+}
 const char* GetVarint64Ptr(const char* p, const char* limit, uint64_t* v);
 
 // Cursor-style decoders: consume from the front of *input on success.

@@ -145,6 +145,39 @@ bool WellFormed(const Record* r) {
   return true;
 }
 
+// Runs of ascending keys take the insert splice; a key outside the splice
+// (before it, far after it, inside an earlier run) must search from the head.
+TEST(SkipListTest, AscendingRunsAndJumpsMatchStdSet) {
+  const uint64_t seed = test::Seed();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  Random rnd(seed);
+  Arena arena;
+  IntList list(U64Cmp{}, &arena, seed);
+  std::set<uint64_t> model;
+  for (int run = 0; run < 200; ++run) {
+    uint64_t k = rnd.Uniform(1000000);
+    const int len = 1 + static_cast<int>(rnd.Uniform(rnd.OneIn(4) ? 500 : 20));
+    const bool descending = rnd.OneIn(5);
+    for (int i = 0; i < len; ++i) {
+      if (model.insert(k).second) list.Insert(k);
+      k = descending ? (k > 3 ? k - 1 - rnd.Uniform(3) : k + 1000000) : k + 1 + rnd.Uniform(3);
+    }
+  }
+  ASSERT_TRUE(list.CheckInvariants());
+  IntList::Iterator it(&list);
+  it.SeekToFirst();
+  for (uint64_t want : model) {
+    ASSERT_TRUE(it.Valid());
+    ASSERT_EQ(it.key(), want);
+    it.Next();
+  }
+  EXPECT_FALSE(it.Valid());
+  for (int i = 0; i < 2000; ++i) {
+    const uint64_t k = rnd.Uniform(2100000);
+    ASSERT_EQ(list.Contains(k), model.count(k) > 0) << k;
+  }
+}
+
 TEST(SkipListTest, ConcurrentReadersSeeSortedFullyFormedEntries) {
   const uint64_t seed = test::Seed();
   SCOPED_TRACE("seed " + std::to_string(seed));
