@@ -135,6 +135,7 @@ void mmdb_options_set_error_if_exists(mmdb_options_t* options, unsigned char v);
 void mmdb_options_set_paranoid_checks(mmdb_options_t* options, unsigned char v);
 void mmdb_options_set_write_buffer_size(mmdb_options_t* options, size_t v);
 void mmdb_options_set_max_write_buffer_number(mmdb_options_t* options, int v);
+void mmdb_options_set_wal_bytes_per_sync(mmdb_options_t* options, uint64_t v);
 void mmdb_options_set_block_size(mmdb_options_t* options, size_t v);
 void mmdb_options_set_block_restart_interval(mmdb_options_t* options, int v);
 void mmdb_options_set_bloom_bits_per_key(mmdb_options_t* options, int v);

@@ -60,6 +60,10 @@ class WritableFile {
   virtual Status Close() = 0;
   // Bytes appended so far.
   virtual uint64_t Size() const = 0;
+  // Starts writing [offset, offset + n) of what was handed to the OS back to
+  // the device, without waiting and without any durability promise: it only
+  // spreads the work of a later Sync. Advisory (the default does nothing).
+  virtual void RangeSync(uint64_t offset, uint64_t n) {}
 };
 
 // An exclusive lock on a file (the DB's LOCK), released when destroyed.

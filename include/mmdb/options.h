@@ -51,6 +51,12 @@ struct Options {
   // Memtables (active + immutable) allowed before writers wait for a flush.
   // Default: 2.
   int max_write_buffer_number = 2;
+  // Start writing the WAL back to the device (asynchronously) after every
+  // this many bytes. When a memtable is sealed its WAL is synced in the write
+  // path (so that recovery never finds a damaged WAL before an intact one);
+  // with the bytes already on their way, that sync waits for little. 0 = no
+  // early writeback. Default: 1 MiB.
+  uint64_t wal_bytes_per_sync = 1u << 20;
 
   // ---- SST layout ------------------------------------------------------
   // Target uncompressed size of a data block. Smaller: faster point reads,

@@ -120,6 +120,7 @@ Status DBImpl::Open() {
   std::unique_ptr<WritableFile> wal_file;
   MMDB_RETURN_IF_ERROR(env_->NewWritableFile(WalFileName(dbname_, log_number), &wal_file));
   wal_ = std::make_unique<wal::Writer>(std::move(wal_file));
+  wal_->set_bytes_per_sync(options_.wal_bytes_per_sync);
   MMDB_RETURN_IF_ERROR(env_->SyncDir(dbname_));
   edit.SetLogNumber(log_number);
   versions_->SetLastSequence(max_seq);
@@ -360,6 +361,7 @@ Status DBImpl::SwitchMemTable() {
     return s;
   }
   wal_ = std::make_unique<wal::Writer>(std::move(file));
+  wal_->set_bytes_per_sync(options_.wal_bytes_per_sync);
   imm_.push_front({mem_, mem_log_number_});
   mem_ = std::make_shared<MemTable>();
   mem_log_number_ = log_number;

@@ -193,6 +193,13 @@ class PosixWritableFile final : public WritableFile {
 
   uint64_t Size() const override { return size_; }
 
+  void RangeSync(uint64_t offset, uint64_t n) override {
+    // Asynchronous writeback; a failure here only means the later fdatasync
+    // has more to do (and that call reports errors).
+    (void)::sync_file_range(fd_, static_cast<off_t>(offset), static_cast<off_t>(n),
+                            SYNC_FILE_RANGE_WRITE);
+  }
+
  private:
   static constexpr size_t kBufferSize = 64 << 10;
 

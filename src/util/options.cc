@@ -67,6 +67,7 @@ std::string Options::ToString() const {
     << "paranoid_checks: " << paranoid_checks << "\n"
     << "write_buffer_size: " << write_buffer_size << "\n"
     << "max_write_buffer_number: " << max_write_buffer_number << "\n"
+    << "wal_bytes_per_sync: " << wal_bytes_per_sync << "\n"
     << "block_size: " << block_size << "\n"
     << "block_restart_interval: " << block_restart_interval << "\n"
     << "bloom_bits_per_key: " << bloom_bits_per_key << "\n"

@@ -20,7 +20,10 @@ namespace mmdb::wal {
 Writer::Writer(std::unique_ptr<WritableFile> file) : Writer(std::move(file), 0) {}
 
 Writer::Writer(std::unique_ptr<WritableFile> file, uint64_t dest_length)
-    : file_(std::move(file)), block_offset_(dest_length % kBlockSize), file_size_(dest_length) {
+    : file_(std::move(file)),
+      block_offset_(dest_length % kBlockSize),
+      file_size_(dest_length),
+      range_synced_(dest_length) {
   for (uint8_t t = 0; t <= kMaxRecordType; ++t) {
     const char c = static_cast<char>(t);
     type_crc_[t] = crc32::Value(&c, 1);
@@ -92,7 +95,14 @@ Status Writer::Flush() {
   if (!error_.ok()) return error_;
   if (closed_) return Status::InvalidArgument("wal::Writer: Flush after Close");
   Status s = file_->Flush();
-  if (!s.ok()) error_ = s;
+  if (!s.ok()) {
+    error_ = s;
+    return s;
+  }
+  if (bytes_per_sync_ > 0 && file_size_ - range_synced_ >= bytes_per_sync_) {
+    file_->RangeSync(range_synced_, file_size_ - range_synced_);
+    range_synced_ = file_size_;
+  }
   return s;
 }
 

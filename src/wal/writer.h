@@ -38,8 +38,12 @@ class Writer {
   // bytes reach the OS only on Flush/Sync (or when the file's buffer fills).
   Status AddRecord(std::string_view payload);
 
-  // Hands buffered bytes to the OS (survives a process crash).
+  // Hands buffered bytes to the OS (survives a process crash). With
+  // bytes_per_sync set, every time that many more bytes have reached the OS
+  // it also starts their writeback (WritableFile::RangeSync), so that the
+  // next Sync finds little left to write.
   Status Flush();
+  void set_bytes_per_sync(uint64_t bytes) { bytes_per_sync_ = bytes; }
   // Makes every appended byte durable (survives power loss).
   Status Sync();
   // Flushes and closes the file. Later calls return an error.
@@ -56,6 +60,8 @@ class Writer {
   uint64_t file_size_;
   Status error_;  // first failure; sticky
   bool closed_ = false;
+  uint64_t bytes_per_sync_ = 0;  // 0 = no RangeSync
+  uint64_t range_synced_ = 0;    // file offset up to which writeback was started
   // CRC of each one-byte type value, the seed every fragment CRC extends.
   uint32_t type_crc_[kMaxRecordType + 1];
 };

@@ -175,6 +175,40 @@ TEST(WalWriterTest, ContinuesAtAnExistingOffset) {
   EXPECT_EQ(r.state, EndState::kEof);
 }
 
+TEST(WalWriterTest, FlushStartsWritebackEveryBytesPerSync) {
+  std::string contents = "x";  // an existing byte: ranges start after it
+  auto sink = std::make_unique<test::StringSink>(&contents);
+  test::StringSink* raw = sink.get();
+  Writer w(std::move(sink), 1);
+  w.set_bytes_per_sync(1000);
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_OK(w.AddRecord(BigString("r", 293)));  // 300 bytes with the header
+    ASSERT_OK(w.Flush());
+  }
+  // Ranges are contiguous from the start offset, each at least 1000 bytes,
+  // and cover everything but the last unsynced stretch.
+  const auto& syncs = raw->range_syncs();
+  ASSERT_GE(syncs.size(), 4u);
+  uint64_t next = 1;
+  for (const auto& [offset, n] : syncs) {
+    EXPECT_EQ(offset, next);
+    EXPECT_GE(n, 1000u);
+    next = offset + n;
+  }
+  EXPECT_LE(next, w.file_size());
+  EXPECT_LT(w.file_size() - next, 1000u);
+
+  std::string off;
+  auto quiet = std::make_unique<test::StringSink>(&off);
+  test::StringSink* quiet_raw = quiet.get();
+  Writer w2(std::move(quiet));  // bytes_per_sync 0: never
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_OK(w2.AddRecord(BigString("r", 293)));
+    ASSERT_OK(w2.Flush());
+  }
+  EXPECT_TRUE(quiet_raw->range_syncs().empty());
+}
+
 TEST(WalWriterTest, AppendErrorIsSticky) {
   std::string contents;
   auto sink = std::make_unique<test::StringSink>(&contents);

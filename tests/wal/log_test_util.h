@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <mmdb/env.h>
 
@@ -24,11 +26,15 @@ class StringSink final : public WritableFile {
   Status Sync() override { return Status::OK(); }
   Status Close() override { return Status::OK(); }
   uint64_t Size() const override { return contents_->size(); }
+  void RangeSync(uint64_t offset, uint64_t n) override { range_syncs_.emplace_back(offset, n); }
   void set_fail_appends(bool f) { fail_appends_ = f; }
+  // Every RangeSync call, in order.
+  const std::vector<std::pair<uint64_t, uint64_t>>& range_syncs() const { return range_syncs_; }
 
  private:
   std::string* contents_;
   bool fail_appends_ = false;
+  std::vector<std::pair<uint64_t, uint64_t>> range_syncs_;
 };
 
 // A SequentialFile over a copy of some bytes; returns short reads of at most
