@@ -518,8 +518,8 @@ std::unique_ptr<Iterator> DBImpl::NewIteratorImpl(const ReadOptions& options,
   dopts.sequence = seq;
   dopts.lower_bound = spec.lower_bound;
   dopts.upper_bound = spec.upper_bound;
-  auto merged = NewMergedIterator(ctx, *sv, spec, &dopts.tombstones);
-  dopts.merger = merged.get();
+  MergedIterator merged = NewMergedIterator(ctx, *sv, spec, &dopts.tombstones);
+  dopts.merger = merged.merger;
   dopts.stats = stats_.get();
   if (options_.read_triggered_compaction) {
     // The Version stays alive with the iterator (pinned_state).
@@ -531,7 +531,7 @@ std::unique_ptr<Iterator> DBImpl::NewIteratorImpl(const ReadOptions& options,
   }
   dopts.pinned_state = sv;
   if (stats_ != nullptr) stats_->RecordTick(kIterCreated);
-  return NewDBIterator(std::move(merged), std::move(dopts));
+  return NewDBIterator(std::move(merged.iter), std::move(dopts));
 }
 
 std::shared_ptr<const Snapshot> DBImpl::GetSnapshot() {

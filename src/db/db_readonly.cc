@@ -193,9 +193,10 @@ std::unique_ptr<Iterator> DBReadOnly::NewPrefixIterator(const ReadOptions& optio
   dopts.sequence = options.snapshot != nullptr ? options.snapshot->sequence() : last_sequence_;
   dopts.lower_bound = spec.lower_bound;
   dopts.upper_bound = spec.upper_bound;
-  auto merged = NewMergedIterator(ctx, *sv_, spec, &dopts.tombstones);
+  MergedIterator merged = NewMergedIterator(ctx, *sv_, spec, &dopts.tombstones);
+  dopts.merger = merged.merger;
   dopts.pinned_state = sv_;
-  return NewDBIterator(std::move(merged), std::move(dopts));
+  return NewDBIterator(std::move(merged.iter), std::move(dopts));
 }
 
 std::shared_ptr<const Snapshot> DBReadOnly::GetSnapshot() {

@@ -186,10 +186,8 @@ Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOpt
   return Status::NotFound();
 }
 
-std::unique_ptr<SourceMergingIterator> NewMergedIterator(const ReadContext& ctx,
-                                                         const SuperVersion& sv,
-                                                         const InternalIteratorSpec& spec,
-                                                         RangeTombstoneView* tombstones) {
+MergedIterator NewMergedIterator(const ReadContext& ctx, const SuperVersion& sv,
+                                 const InternalIteratorSpec& spec, RangeTombstoneView* tombstones) {
   // Sources in newest-first order; each source's tombstones carry its child
   // index. A file skipped by its prefix bloom still contributes tombstones,
   // tagged with the index the next source gets (sharing an index only makes
@@ -271,7 +269,15 @@ std::unique_ptr<SourceMergingIterator> NewMergedIterator(const ReadContext& ctx,
     }
     children.push_back(NewLevelIterator(ctx.table_cache, files, std::move(lo)));
   }
-  return NewSourceMergingIterator(std::move(children));
+  MergedIterator out;
+  if (children.size() == 1) {
+    out.iter = std::move(children[0]);
+  } else {
+    auto merged = NewSourceMergingIterator(std::move(children));
+    out.merger = merged.get();
+    out.iter = std::move(merged);
+  }
+  return out;
 }
 
 }  // namespace mmdb

@@ -58,14 +58,20 @@ struct InternalIteratorSpec {
   bool verify_checksums = true;
 };
 
-// The merge of every source of `sv` whose key range may meet the bounds, and
+// The merge of every source of `sv` whose key range may meet the bounds (or
+// the one source alone), and
 // the range tombstones of those sources. Errors opening files surface through
 // the iterator's status().
 // Sources are the merge's children in newest-first order; `tombstones` gets
 // each source's tombstones tagged with its child index.
-std::unique_ptr<SourceMergingIterator> NewMergedIterator(const ReadContext& ctx,
-                                                         const SuperVersion& sv,
-                                                         const InternalIteratorSpec& spec,
-                                                         RangeTombstoneView* tombstones);
+struct MergedIterator {
+  std::unique_ptr<InternalIterator> iter;
+  // `iter` as a merge of two or more sources (for DBIter's re-seeks past
+  // range tombstones); null when there is a single source and `iter` is
+  // that source itself (no merge layer to step through).
+  SourceMergingIterator* merger = nullptr;
+};
+MergedIterator NewMergedIterator(const ReadContext& ctx, const SuperVersion& sv,
+                                 const InternalIteratorSpec& spec, RangeTombstoneView* tombstones);
 
 }  // namespace mmdb
