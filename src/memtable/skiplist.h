@@ -180,14 +180,18 @@ typename SkipList<Key, Comparator>::Node* SkipList<Key, Comparator>::FindGreater
     const Key& key, Node** prev) const {
   Node* x = head_;
   int level = max_height() - 1;
+  // The node that stopped the walk one level up: key <= its key, so meeting
+  // it again below needs no comparison.
+  Node* last_bigger = nullptr;
   while (true) {
     Node* next = x->Next(level);
-    if (KeyIsAfterNode(key, next)) {
+    if (next != last_bigger && KeyIsAfterNode(key, next)) {
       x = next;
       continue;
     }
     if (prev != nullptr) prev[level] = x;
     if (level == 0) return next;
+    last_bigger = next;
     --level;
   }
 }
