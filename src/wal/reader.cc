@@ -15,7 +15,6 @@
 // Non-zero bytes in the < 7-byte padding at a block's end are Corruption.
 #include "wal/reader.h"
 
-
 #include "util/coding.h"
 #include "util/crc32.h"
 
