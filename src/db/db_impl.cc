@@ -21,16 +21,6 @@ Options SanitizeOptions(const Options& in) {
   return o;
 }
 
-// The smallest key greater than every key starting with `prefix`, or nullopt
-// when there is none (the prefix is all 0xff bytes).
-std::optional<std::string> PrefixSuccessor(std::string_view prefix) {
-  std::string s(prefix);
-  while (!s.empty() && static_cast<uint8_t>(s.back()) == 0xff) s.pop_back();
-  if (s.empty()) return std::nullopt;
-  s.back() = static_cast<char>(static_cast<uint8_t>(s.back()) + 1);
-  return s;
-}
-
 }  // namespace
 
 DBImpl::DBImpl(const Options& options, std::string dbname)
@@ -488,29 +478,16 @@ std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
 
 std::unique_ptr<Iterator> DBImpl::NewPrefixIterator(const ReadOptions& options,
                                                     std::string_view prefix) {
-  return NewIteratorImpl(options, std::string(prefix));
+  return NewIteratorImpl(options, prefix);
 }
 
 std::unique_ptr<Iterator> DBImpl::NewIteratorImpl(const ReadOptions& options,
-                                                  std::optional<std::string> prefix) {
+                                                  std::optional<std::string_view> prefix) {
   Status open = CheckOpen();
   if (!open.ok()) {
     return NewDBIterator(NewEmptyInternalIterator(open), DBIterOptions());
   }
-  InternalIteratorSpec spec;
-  spec.lower_bound = options.iterate_lower_bound;
-  spec.upper_bound = options.iterate_upper_bound;
-  spec.fill_cache = options.fill_cache;
-  spec.verify_checksums = options.verify_checksums;
-  if (prefix) {
-    // Bounds = [prefix, successor(prefix)) intersected with the caller's.
-    if (!spec.lower_bound || *spec.lower_bound < *prefix) spec.lower_bound = *prefix;
-    std::optional<std::string> succ = PrefixSuccessor(*prefix);
-    if (succ && (!spec.upper_bound || *succ < *spec.upper_bound)) spec.upper_bound = succ;
-    if (options_.prefix_length > 0 && prefix->size() >= options_.prefix_length) {
-      spec.prefix = prefix->substr(0, options_.prefix_length);
-    }
-  }
+  const InternalIteratorSpec spec = IteratorSpecFor(options, prefix, options_.prefix_length);
   const SequenceNumber seq = ReadSequence(options);
   std::shared_ptr<const SuperVersion> sv = GetSuperVersion();
   ReadContext ctx{table_cache_.get(), &tombstones_, stats_.get(), options_.prefix_length};

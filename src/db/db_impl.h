@@ -138,7 +138,7 @@ class DBImpl final : public DB {
   Status RunWithWritesStopped(const std::function<Status()>& fn);
 
   std::unique_ptr<Iterator> NewIteratorImpl(const ReadOptions& options,
-                                            std::optional<std::string> prefix);
+                                            std::optional<std::string_view> prefix);
 
   const Options options_;
   const std::string dbname_;

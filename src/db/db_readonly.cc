@@ -25,16 +25,6 @@ Options SanitizeOptions(const Options& in) {
 
 Status ReadOnlyError() { return Status::NotSupported("the DB was opened read-only"); }
 
-// The smallest key greater than every key starting with `prefix`, or nullopt
-// when there is none (the prefix is all 0xff bytes).
-std::optional<std::string> PrefixSuccessor(std::string_view prefix) {
-  std::string s(prefix);
-  while (!s.empty() && static_cast<uint8_t>(s.back()) == 0xff) s.pop_back();
-  if (s.empty()) return std::nullopt;
-  s.back() = static_cast<char>(static_cast<uint8_t>(s.back()) + 1);
-  return s;
-}
-
 }  // namespace
 
 Status DB::OpenForReadOnly(const Options& options, const std::string& path,
@@ -173,20 +163,9 @@ std::unique_ptr<Iterator> DBReadOnly::NewPrefixIterator(const ReadOptions& optio
                                                         std::string_view prefix) {
   Status open = CheckOpen();
   if (!open.ok()) return NewDBIterator(NewEmptyInternalIterator(open), DBIterOptions());
-  InternalIteratorSpec spec;
-  spec.lower_bound = options.iterate_lower_bound;
-  spec.upper_bound = options.iterate_upper_bound;
-  spec.fill_cache = options.fill_cache;
-  spec.verify_checksums = options.verify_checksums;
-  if (!prefix.empty()) {
-    // Bounds = [prefix, successor(prefix)) intersected with the caller's.
-    if (!spec.lower_bound || *spec.lower_bound < prefix) spec.lower_bound = std::string(prefix);
-    std::optional<std::string> succ = PrefixSuccessor(prefix);
-    if (succ && (!spec.upper_bound || *succ < *spec.upper_bound)) spec.upper_bound = succ;
-    if (options_.prefix_length > 0 && prefix.size() >= options_.prefix_length) {
-      spec.prefix = std::string(prefix.substr(0, options_.prefix_length));
-    }
-  }
+  const InternalIteratorSpec spec = IteratorSpecFor(
+      options, prefix.empty() ? std::nullopt : std::optional<std::string_view>(prefix),
+      options_.prefix_length);
   ReadContext ctx{table_cache_.get(), &tombstones_, options_.statistics.get(),
                   options_.prefix_length};
   DBIterOptions dopts;

@@ -186,6 +186,38 @@ Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOpt
   return Status::NotFound();
 }
 
+namespace {
+
+// The smallest key greater than every key starting with `prefix`, or nullopt
+// when there is none (the prefix is empty or all 0xff bytes).
+std::optional<std::string> PrefixSuccessor(std::string_view prefix) {
+  std::string s(prefix);
+  while (!s.empty() && static_cast<uint8_t>(s.back()) == 0xff) s.pop_back();
+  if (s.empty()) return std::nullopt;
+  s.back() = static_cast<char>(static_cast<uint8_t>(s.back()) + 1);
+  return s;
+}
+
+}  // namespace
+
+InternalIteratorSpec IteratorSpecFor(const ReadOptions& options,
+                                     std::optional<std::string_view> prefix, size_t prefix_length) {
+  InternalIteratorSpec spec;
+  spec.lower_bound = options.iterate_lower_bound;
+  spec.upper_bound = options.iterate_upper_bound;
+  spec.fill_cache = options.fill_cache;
+  spec.verify_checksums = options.verify_checksums;
+  if (prefix) {
+    if (!spec.lower_bound || *spec.lower_bound < *prefix) spec.lower_bound = std::string(*prefix);
+    std::optional<std::string> succ = PrefixSuccessor(*prefix);
+    if (succ && (!spec.upper_bound || *succ < *spec.upper_bound)) spec.upper_bound = succ;
+    if (prefix_length > 0 && prefix->size() >= prefix_length) {
+      spec.prefix = std::string(prefix->substr(0, prefix_length));
+    }
+  }
+  return spec;
+}
+
 MergedIterator NewMergedIterator(const ReadContext& ctx, const SuperVersion& sv,
                                  const InternalIteratorSpec& spec, RangeTombstoneView* tombstones) {
   // Sources in newest-first order; each source's tombstones carry its child

@@ -58,6 +58,12 @@ struct InternalIteratorSpec {
   bool verify_checksums = true;
 };
 
+// The spec of a DB iterator under `options`; for a prefix iterator the
+// bounds are [prefix, successor(prefix)) intersected with the caller's, and
+// the prefix filter is used when `prefix` covers `prefix_length` (> 0) bytes.
+InternalIteratorSpec IteratorSpecFor(const ReadOptions& options,
+                                     std::optional<std::string_view> prefix, size_t prefix_length);
+
 // The merge of every source of `sv` whose key range may meet the bounds (or
 // the one source alone), and
 // the range tombstones of those sources. Errors opening files surface through

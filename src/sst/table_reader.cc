@@ -150,8 +150,9 @@ Result<Block> TableReader::ReadDataBlock(const BlockHandle& handle, bool fill_ca
       stats->RecordTick(kBlockRead);
       stats->RecordTick(kBlockReadBytes, handle.size);
     }
-    Result<Block> block = c.heap != nullptr ? Block::Parse(std::move(c.heap))
-                                            : Block::Parse(c.data, shared_from_this());
+    std::shared_ptr<const void> owner = std::move(c.heap);
+    if (owner == nullptr) owner = shared_from_this();
+    Result<Block> block = Block::Parse(c.data, std::move(owner));
     if (!block.ok()) {
       return block.status().WithContext(file_name_ + ": data block at offset " +
                                         std::to_string(handle.offset));

@@ -21,6 +21,22 @@ struct U64Cmp {
 };
 using IntList = SkipList<uint64_t, U64Cmp>;
 
+// A forward scan of `list` yields exactly the keys of `model`, in order.
+::testing::AssertionResult ForwardScanMatches(const IntList& list,
+                                              const std::set<uint64_t>& model) {
+  IntList::Iterator it(&list);
+  it.SeekToFirst();
+  for (uint64_t want : model) {
+    if (!it.Valid()) return ::testing::AssertionFailure() << "scan ended before " << want;
+    if (it.key() != want) {
+      return ::testing::AssertionFailure() << "got " << it.key() << ", want " << want;
+    }
+    it.Next();
+  }
+  if (it.Valid()) return ::testing::AssertionFailure() << "extra key " << it.key();
+  return ::testing::AssertionSuccess();
+}
+
 TEST(SkipListTest, Empty) {
   Arena arena;
   IntList list(U64Cmp{}, &arena);
@@ -60,14 +76,8 @@ TEST(SkipListTest, RandomOpsMatchStdSet) {
       ASSERT_EQ(list.Contains(k), model.count(k) > 0) << k;
     }
     // Forward.
+    ASSERT_TRUE(ForwardScanMatches(list, model));
     IntList::Iterator it(&list);
-    it.SeekToFirst();
-    for (uint64_t k : model) {
-      ASSERT_TRUE(it.Valid());
-      ASSERT_EQ(it.key(), k);
-      it.Next();
-    }
-    EXPECT_FALSE(it.Valid());
     // Backward.
     it.SeekToLast();
     for (auto r = model.rbegin(); r != model.rend(); ++r) {
@@ -164,14 +174,7 @@ TEST(SkipListTest, AscendingRunsAndJumpsMatchStdSet) {
     }
   }
   ASSERT_TRUE(list.CheckInvariants());
-  IntList::Iterator it(&list);
-  it.SeekToFirst();
-  for (uint64_t want : model) {
-    ASSERT_TRUE(it.Valid());
-    ASSERT_EQ(it.key(), want);
-    it.Next();
-  }
-  EXPECT_FALSE(it.Valid());
+  ASSERT_TRUE(ForwardScanMatches(list, model));
   for (int i = 0; i < 2000; ++i) {
     const uint64_t k = rnd.Uniform(2100000);
     ASSERT_EQ(list.Contains(k), model.count(k) > 0) << k;
