@@ -7,7 +7,8 @@
 //   s = db->Get("key", &v);
 //
 // Keys and values are arbitrary bytes (may contain NUL), ordered bytewise.
-// Keys up to 8 MiB; one key + value up to 64 MiB - 72 bytes.
+// Keys up to 8 MiB; one key + value up to 64 MiB - 80 bytes (each stored
+// entry adds an 8-byte trailer to its key: 64 MiB - 72, the format's limit).
 //
 // Thread safety: a DB may be used from any number of threads at once.
 // Iterators and WriteBatches belong to one thread at a time.

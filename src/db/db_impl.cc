@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "db/directory_audit.h"
 #include "db/flush_job.h"
 #include "db/read_path.h"
 #include "db/recovery.h"
@@ -72,8 +73,13 @@ Status DBImpl::Open() {
 
   MutexLock l(&mu_);
   versions_ = std::make_unique<VersionSet>(dbname_, env_.get(), options_.num_levels);
-  const bool exists = env_->FileExists(CurrentFileName(dbname_));
-  if (!exists) {
+  // Nothing is created or deleted until the directory's files agree with
+  // its MANIFEST (db/directory_audit.h).
+  DirectoryListing listing;
+  std::vector<uint64_t> unexplained;  // tables no edit explains (directory_audit.h)
+  MMDB_RETURN_IF_ERROR(DirectoryListing::Read(env_.get(), dbname_, &listing));
+  if (!listing.has_current) {
+    MMDB_RETURN_IF_ERROR(CheckCanCreateNewDb(dbname_, listing));
     if (!options_.create_if_missing) {
       return Status::InvalidArgument(dbname_ + ": does not exist (create_if_missing is false)");
     }
@@ -83,19 +89,21 @@ Status DBImpl::Open() {
       return Status::InvalidArgument(dbname_ + ": exists (error_if_exists is true)");
     }
     MMDB_RETURN_IF_ERROR(versions_->Recover());
+    MMDB_RETURN_IF_ERROR(AuditRecoveredState(env_.get(), dbname_, *versions_->current(),
+                                             versions_->log_number(), listing,
+                                             options_.paranoid_checks));
+    unexplained =
+        UnexplainedTables(*versions_->current(), versions_->recovered_next_file_number(), listing);
   }
 
   // Every file number on disk is taken, and the WALs to replay are those at
   // or above the MANIFEST's log number.
-  std::vector<std::string> children;
-  MMDB_RETURN_IF_ERROR(env_->GetChildren(dbname_, &children));
   std::vector<uint64_t> wals;
-  for (const std::string& name : children) {
-    uint64_t number;
-    FileType type;
-    if (!ParseFileName(name, &number, &type)) continue;
+  for (uint64_t number : listing.tables) versions_->MarkFileNumberUsed(number);
+  for (uint64_t number : listing.manifests) versions_->MarkFileNumberUsed(number);
+  for (uint64_t number : listing.wals) {
     versions_->MarkFileNumberUsed(number);
-    if (type == FileType::kWal && number >= versions_->log_number()) wals.push_back(number);
+    if (number >= versions_->log_number()) wals.push_back(number);
   }
   std::sort(wals.begin(), wals.end());
 
@@ -104,6 +112,21 @@ Status DBImpl::Open() {
   WalRecovery recovery(env_.get(), dbname_, options_, TableOptionsForLevel(options_, 0),
                        versions_.get());
   MMDB_RETURN_IF_ERROR(recovery.Replay(wals, &edit, &max_seq));
+  Status audit = CheckUnexplainedTables(env_.get(), dbname_, unexplained, max_seq);
+  if (!audit.ok()) {
+    // Nothing lists what the replay just wrote.
+    for (const auto& [level, f] : edit.new_files()) {
+      (void)env_->RemoveFile(TableFileName(dbname_, f.number));
+    }
+    return audit;
+  }
+  for (uint64_t number : unexplained) {
+    MMDB_RETURN_IF_ERROR(MoveTableToLost(env_.get(), dbname_, number));
+    ++recovery_stats_.tables_moved_to_lost;
+  }
+  const uint64_t moved_to_lost = recovery_stats_.tables_moved_to_lost;
+  recovery_stats_ = recovery.stats();
+  recovery_stats_.tables_moved_to_lost = moved_to_lost;
 
   // A fresh WAL for the new memtable; the edit makes every older WAL obsolete.
   const uint64_t log_number = versions_->NewFileNumber();
@@ -173,8 +196,9 @@ Status DBImpl::CheckBatch(const WriteBatch& batch) const {
    public:
     Status Put(std::string_view key, std::string_view value) override {
       if (key.size() > kMaxUserKeySize) return TooBig("key", key.size());
-      if (key.size() + value.size() > kMaxEntrySize)
+      if (key.size() + value.size() > kMaxUserEntrySize) {
         return TooBig("key + value", key.size() + value.size());
+      }
       return Status::OK();
     }
     Status Delete(std::string_view key) override {

@@ -39,6 +39,7 @@
 #include "compaction/leveled_picker.h"
 #include "db/l0_pins.h"
 #include "db/read_path.h"
+#include "db/recovery.h"
 #include "db/snapshot_list.h"
 #include "db/super_version.h"
 #include "db/tombstone_cache.h"
@@ -106,6 +107,11 @@ class DBImpl final : public DB {
   Status RunCompaction(Compaction* c) REQUIRES(mu_);
   Status InstallTrivialMove(const Compaction& c) REQUIRES(mu_);
   uint64_t NewPendingFileNumber() EXCLUDES(mu_);
+  // VersionSet::LogAndApply with the obsolescence watermark as the edit's
+  // next file number: the oldest number a job is still writing (not added by
+  // this edit), else the next unused one. Below it, a table no Version lists
+  // is provably obsolete (db/directory_audit.h).
+  Status LogAndApply(VersionEdit* edit) REQUIRES(mu_);
   // Sets f->range_del_end from the file's tombstones (opens the table).
   // Opens a table just written (flush, compaction) through the table cache
   // and fills its range_del_end; an unreadable table is an error.
@@ -173,6 +179,7 @@ class DBImpl final : public DB {
   std::set<uint64_t> pending_outputs_ GUARDED_BY(mu_);   // files being written
   std::multiset<uint64_t> pinned_wals_ GUARDED_BY(mu_);  // WALs a checkpoint is copying
   std::list<std::weak_ptr<const Version>> old_versions_ GUARDED_BY(mu_);
+  RecoveryStats recovery_stats_ GUARDED_BY(mu_);  // what Open replayed, dropped, moved to lost/
   uint64_t num_flushes_ GUARDED_BY(mu_) = 0;
   uint64_t flush_bytes_ GUARDED_BY(mu_) = 0;
   LeveledPicker picker_ GUARDED_BY(mu_);

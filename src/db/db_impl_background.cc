@@ -71,7 +71,7 @@ Status DBImpl::FlushOldestImmutable() {
     // The WAL of the next memtable is now the oldest one recovery needs.
     const uint64_t next_log = imm_.size() > 1 ? imm_[imm_.size() - 2].log_number : mem_log_number_;
     edit.SetLogNumber(next_log);
-    s = versions_->LogAndApply(&edit);
+    s = LogAndApply(&edit);
   }
   pending_outputs_.erase(number);
   if (!s.ok()) return s;
@@ -129,6 +129,21 @@ uint64_t DBImpl::NewPendingFileNumber() {
   return n;
 }
 
+Status DBImpl::LogAndApply(VersionEdit* edit) {
+  uint64_t watermark = versions_->next_file_number();
+  for (uint64_t n : pending_outputs_) {
+    const bool added_here =
+        std::any_of(edit->new_files().begin(), edit->new_files().end(),
+                    [n](const auto& level_and_file) { return level_and_file.second.number == n; });
+    if (!added_here) {
+      watermark = std::min(watermark, n);
+      break;  // ascending: the first one not added here is the oldest
+    }
+  }
+  edit->SetNextFileNumber(watermark);
+  return versions_->LogAndApply(edit);
+}
+
 Status DBImpl::InstallTrivialMove(const Compaction& c) {
   VersionEdit edit;
   for (const std::shared_ptr<FileMetaData>& f : c.inputs(0)) {
@@ -137,7 +152,7 @@ Status DBImpl::InstallTrivialMove(const Compaction& c) {
     edit.AddFile(c.output_level(), moved);  // same number: the Rust engine's trivial-move edit
     edit.RemoveFile(c.level(), f->number);
   }
-  MMDB_RETURN_IF_ERROR(versions_->LogAndApply(&edit));
+  MMDB_RETURN_IF_ERROR(LogAndApply(&edit));
   num_trivial_moves_ += c.inputs(0).size();
   return Status::OK();
 }
@@ -187,7 +202,7 @@ Status DBImpl::RunCompaction(Compaction* c) {
       VersionEdit edit;
       c->AddInputDeletions(&edit);
       for (const FileMetaData& out : result.outputs) edit.AddFile(c->output_level(), out);
-      s = versions_->LogAndApply(&edit);
+      s = LogAndApply(&edit);
     }
     if (s.ok()) {
       ++num_compactions_;

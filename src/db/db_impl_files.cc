@@ -110,7 +110,7 @@ Status DBImpl::IngestExternalFile(const std::vector<std::string>& paths) {
                      metas[i]);
       }
       edit.SetLastSequence(first + n - 1);
-      s = versions_->LogAndApply(&edit);
+      s = LogAndApply(&edit);
     }
     for (uint64_t number : numbers) pending_outputs_.erase(number);
     if (!s.ok()) return s;  // the unreferenced outputs go at the next sweep

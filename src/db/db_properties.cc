@@ -34,6 +34,17 @@ bool DBProperties::Get(DBImpl* db, std::string_view name, std::string* value) {
     *value = std::to_string(v->files(level).size());
     return true;
   }
+  if (name == "recovery") {
+    // What the last Open recovered, dropped and set aside.
+    const RecoveryStats& r = db->recovery_stats_;
+    *value = "wals-replayed: " + std::to_string(r.wals_replayed) +
+             "\nrecords-replayed: " + std::to_string(r.records) +
+             "\nrecords-dropped: " + std::to_string(r.skipped_corrupt) +
+             "\nbytes-dropped: " + std::to_string(r.dropped_bytes) +
+             "\ntables-written: " + std::to_string(r.tables_written) +
+             "\ntables-moved-to-lost: " + std::to_string(r.tables_moved_to_lost) + "\n";
+    return true;
+  }
   if (name == "levelstats") {
     std::string out = "Level Files Size(MB) Score\n--------------------------\n";
     const std::vector<double> scores = db->picker_.Scores(*v);

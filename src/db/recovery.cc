@@ -7,8 +7,31 @@
 #include "memtable/memtable_inserter.h"
 #include "types/write_batch_internal.h"
 #include "wal/reader.h"
+#include "wal/record_scan.h"
 
 namespace mmdb {
+
+namespace {
+
+// Adds the bytes a reader drops (a torn tail, or damage and all after it).
+class DroppedBytes : public wal::Reader::Reporter {
+ public:
+  explicit DroppedBytes(uint64_t* total) : total_(total) {}
+  void Corruption(size_t bytes, const Status&) override { *total_ += bytes; }
+
+ private:
+  uint64_t* const total_;
+};
+
+// Whole records of WAL `path` from file offset `from` on (see
+// wal::CountIntactRecords); 0 when the file cannot be read.
+uint64_t CountIntactRecordsFrom(Env* env, const std::string& path, uint64_t from) {
+  std::string contents;
+  if (!ReadFileToString(env, path, &contents).ok()) return 0;
+  return wal::CountIntactRecords(contents, from);
+}
+
+}  // namespace
 
 WalRecovery::WalRecovery(Env* env, std::string dbname, const Options& options,
                          TableBuilderOptions l0_options, VersionSet* versions)
@@ -23,6 +46,15 @@ Status WalRecovery::Replay(const std::vector<uint64_t>& wal_numbers, VersionEdit
   mem_ = std::make_shared<MemTable>();
   uint64_t torn_wal = 0;  // the WAL that ended in a torn tail, if any
   for (uint64_t number : wal_numbers) {
+    if (stopped_at_damage_) {
+      // Everything after damage is dropped, later WALs included: replaying
+      // them without what the damage hid would reorder history.
+      const std::string path = WalFileName(dbname_, number);
+      stats_.skipped_corrupt += CountIntactRecordsFrom(env_, path, 0);
+      uint64_t size = 0;
+      if (env_->GetFileSize(path, &size).ok()) stats_.dropped_bytes += size;
+      continue;
+    }
     bool had_records = false;
     bool torn = false;
     MMDB_RETURN_IF_ERROR(ReplayOne(number, &had_records, &torn, edit, max_sequence));
@@ -43,7 +75,8 @@ Status WalRecovery::ReplayOne(uint64_t number, bool* had_records, bool* torn, Ve
   const std::string path = WalFileName(dbname_, number);
   std::unique_ptr<SequentialFile> file;
   MMDB_RETURN_IF_ERROR(env_->NewSequentialFile(path, &file));
-  wal::Reader reader(std::move(file), /*reporter=*/nullptr, /*verify_checksums=*/true);
+  DroppedBytes dropped(&stats_.dropped_bytes);
+  wal::Reader reader(std::move(file), &dropped, /*verify_checksums=*/true);
   std::string scratch;
   std::string_view record;
   WriteBatch batch;
@@ -59,8 +92,21 @@ Status WalRecovery::ReplayOne(uint64_t number, bool* had_records, bool* torn, Ve
       s = s.WithContext(path + " record ending at offset " +
                         std::to_string(reader.last_record_end_offset()));
       if (options_.paranoid_checks) return s;
-      ++stats_.skipped_corrupt;
-      continue;
+      // Stop here (see Replay); count the bad record and what follows it.
+      const uint64_t bad_end = reader.last_record_end_offset();
+      const uint64_t bytes_before = stats_.dropped_bytes + record.size();
+      uint64_t dropped = 1;
+      while (reader.ReadRecord(&record, &scratch)) ++dropped;
+      if (reader.end_state() == wal::Reader::EndState::kCorruption) {
+        dropped += CountIntactRecordsFrom(env_, path, reader.bad_offset());
+      }
+      stats_.skipped_corrupt += dropped;
+      uint64_t size = 0;
+      (void)env_->GetFileSize(path, &size);  // 0 if unknown
+      // Set, not added: the reader may have reported part of this already.
+      stats_.dropped_bytes = bytes_before + (size > bad_end ? size - bad_end : 0);
+      stopped_at_damage_ = true;
+      return Status::OK();
     }
     *had_records = true;
     ++stats_.records;
@@ -83,7 +129,10 @@ Status WalRecovery::ReplayOne(uint64_t number, bool* had_records, bool* torn, Ve
     case wal::Reader::EndState::kCorruption:
     default:
       if (options_.paranoid_checks) return reader.status().WithContext(path);
-      ++stats_.skipped_corrupt;
+      // Replaying past the damage would reorder history: stop, and count
+      // what that drops.
+      stats_.skipped_corrupt += 1 + CountIntactRecordsFrom(env_, path, reader.bad_offset());
+      stopped_at_damage_ = true;
       return Status::OK();
   }
 }

@@ -8,8 +8,10 @@
 // Damage rules (FORMAT.md "Recovery"): a torn tail — a partial last record,
 // followed only by zeros or the end of the file — is what a crash leaves and
 // is dropped silently, but only in the newest WAL that has records. Any other
-// damage is Corruption when paranoid_checks is on; with it off, the rest of
-// that WAL is skipped and counted.
+// damage is Corruption when paranoid_checks is on; with it off, replay stops
+// at the damage (skipping it and keeping what follows would reorder history)
+// and the records and bytes it dropped are counted in RecoveryStats, which
+// the DB reports as the property mmdb.recovery.
 //
 // Thread safety: used by Open only, single-threaded.
 #pragma once
@@ -34,8 +36,12 @@ struct RecoveryStats {
   uint64_t wals_replayed = 0;
   uint64_t records = 0;
   uint64_t torn_tail_offset = 0;  // where the dropped tail of the newest WAL began
-  uint64_t skipped_corrupt = 0;   // records lost to damage (paranoid_checks off)
+  // Records lost to damage (paranoid_checks off): the damaged record and the
+  // whole records after it that replay stopped short of.
+  uint64_t skipped_corrupt = 0;
+  uint64_t dropped_bytes = 0;     // bytes of WAL not replayed (torn tails and damage)
   uint64_t tables_written = 0;
+  uint64_t tables_moved_to_lost = 0;  // unexplained tables set aside (db/directory_audit.h)
 };
 
 class WalRecovery {
@@ -71,6 +77,7 @@ class WalRecovery {
   std::shared_ptr<class MemTable> mem_;
   std::vector<std::shared_ptr<class MemTable>>* keep_in_memory_ = nullptr;  // read-only mode
   RecoveryStats stats_;
+  bool stopped_at_damage_ = false;  // paranoid_checks off: replay ended at damage
 };
 
 }  // namespace mmdb

@@ -381,8 +381,13 @@ std::shared_ptr<MemEnv> MemEnv::CrashClone(const CrashOptions& options) const {
       copy->synced = keep;
       const uint64_t max_torn = std::min<uint64_t>(keep - synced, options.torn_tail_bytes);
       if (max_torn > 0) {
+        // A disk loses whole sectors: the zeros start at a sector boundary.
         const uint64_t torn = rnd.Uniform(max_torn + 1);
-        std::fill(copy->data.end() - static_cast<std::ptrdiff_t>(torn), copy->data.end(), '\0');
+        constexpr uint64_t kSector = MemEnvCrashOptions::kSectorSize;
+        const uint64_t from = (keep - torn + kSector - 1) / kSector * kSector;
+        if (from < keep) {
+          std::fill(copy->data.begin() + static_cast<std::ptrdiff_t>(from), copy->data.end(), '\0');
+        }
       }
     }
     clone->files_[path] = copy;

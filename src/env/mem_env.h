@@ -59,14 +59,18 @@ namespace mmdb {
 
 // What MemEnv::CrashClone keeps beyond the durable state.
 struct MemEnvCrashOptions {
+  // The unit a torn write loses (see torn_tail_bytes).
+  static constexpr uint64_t kSectorSize = 512;
+
   // For each file with unsynced bytes, a prefix of them of random length in
   // [0, floor(unsynced * keep_unsynced_fraction)] survives. 0 = exactly the
   // synced bytes survive; 1 = any prefix of the unsynced tail may survive.
   double keep_unsynced_fraction = 0.0;
   // Torn last page: when a file keeps unsynced bytes, the last t of them
-  // (t random in [0, min(kept unsynced, torn_tail_bytes)]) read back as
-  // zeros, as when the file size reached the disk but its last data page did
-  // not. Synced bytes are never touched. 0 = off.
+  // (t random in [0, min(kept unsynced, torn_tail_bytes)]), rounded down to
+  // whole 512-byte sectors of the file, read back as zeros, as when the file
+  // size reached the disk but its last data sectors did not. Synced bytes
+  // are never touched. 0 = off.
   uint32_t torn_tail_bytes = 0;
   uint64_t seed = 0;
 };

@@ -101,15 +101,21 @@ Status VersionSet::Recover() {
   if (s.IsNotFound()) return Status::Corruption(path + " named by CURRENT is missing");
   MMDB_RETURN_IF_ERROR(s);
 
-  wal::Reader reader(std::move(file), /*reporter=*/nullptr, /*verify_checksums=*/true);
+  wal::Reader reader(std::move(file), /*reporter=*/nullptr, /*verify_checksums=*/true,
+                     wal::Reader::ChecksumTail::kSectorTearOnly);
   VersionBuilder builder(Version::Empty(num_levels_));
   uint64_t next_file = 2, log_number = 0, last_sequence = 0;
   std::string scratch;
   std::string_view record;
-  for (uint64_t n = 0; reader.ReadRecord(&record, &scratch); ++n) {
+  uint64_t records = 0;
+  for (; reader.ReadRecord(&record, &scratch); ++records) {
+    const uint64_t n = records;
     VersionEdit edit;
     s = edit.DecodeFrom(record);
     if (s.ok()) s = builder.Apply(edit);
+    if (s.ok() && n == 0 && !edit.next_file_number()) {
+      s = Status::Corruption("the first record is not a base state (no next file number)");
+    }
     if (!s.ok()) return s.WithContext(path + " record " + std::to_string(n));
     // Counters only move forward, as in the Rust engine.
     if (edit.next_file_number()) next_file = std::max(next_file, *edit.next_file_number());
@@ -128,11 +134,15 @@ Status VersionSet::Recover() {
       reader.end_state() != wal::Reader::EndState::kTornTail) {
     return reader.status().WithContext(path);
   }
+  // Every MANIFEST starts with a synced base state, so one without a whole
+  // record was truncated or overwritten, not torn by a crash.
+  if (records == 0) return Status::Corruption(path + ": holds no complete record");
   Result<std::shared_ptr<const Version>> v = builder.Finish();
   if (!v.ok()) return v.status().WithContext(path);
 
   manifest_file_number_ = manifest_number;
   next_file_number_ = next_file;
+  recovered_next_file_number_ = next_file;
   MarkFileNumberUsed(manifest_number);
   MarkFileNumberUsed(log_number);
   for (int level = 0; level < num_levels_; ++level) {
@@ -201,7 +211,7 @@ Status VersionSet::LogAndApply(VersionEdit* edit) {
   if (rotate) {
     VersionEdit snapshot;
     snapshot.SetLogNumber(new_log);
-    snapshot.SetNextFileNumber(new_next);
+    snapshot.SetNextFileNumber(*edit->next_file_number());
     snapshot.SetLastSequence(new_last);
     for (int level = 0; level < num_levels_; ++level) {
       for (const auto& f : v->files(level)) snapshot.AddFile(level, *f);

@@ -64,15 +64,21 @@ class VersionSet {
 
   // Loads the state of an existing DB. Returns NotFound when there is no
   // CURRENT; Corruption when CURRENT is not exactly "MANIFEST-" + a canonical
-  // number of at least six digits + "\n", when a MANIFEST record other than a
-  // torn last one is bad, when an edit does not decode or does not apply, or
+  // number of at least six digits + "\n", when the MANIFEST holds no whole
+  // record or its first record is not a base state (no next file number),
+  // when a MANIFEST record other than a torn last one is bad (a checksum
+  // mismatch in a whole record is damage, not a torn tail: only lost sectors
+  // at the end are, see wal::Reader::ChecksumTail), when an edit does not decode or does not apply, or
   // when the resulting levels break the Version ordering rules. On success
   // the next file number is above every number the MANIFEST mentions
   // (including the MANIFEST's own).
   Status Recover();
 
   // Fills in the edit's next file number and last sequence from this set's
-  // counters when the edit does not carry them, appends it to the MANIFEST
+  // counters when the edit does not carry them (a caller may set a lower
+  // next file number: the DB writes the oldest number it is still writing a
+  // file under, so that below the persisted number, a table no Version
+  // lists is provably obsolete; the in-memory counter never goes down), appends it to the MANIFEST
   // (or writes a new MANIFEST, see above), syncs, and installs the new
   // Version. On error nothing is installed. An edit that does not apply
   // (deleting a file that is not live at that level, adding a live number,
@@ -93,6 +99,10 @@ class VersionSet {
     if (next_file_number_ <= number) next_file_number_ = number + 1;
   }
   uint64_t next_file_number() const { return next_file_number_; }
+  // After Recover(): the next file number the MANIFEST holds, before any
+  // MarkFileNumberUsed. Every table below it that the Version does not list
+  // is obsolete (see LogAndApply and db/directory_audit.h).
+  uint64_t recovered_next_file_number() const { return recovered_next_file_number_; }
 
   // The last sequence number assigned. Release/acquire: a reader that sees
   // sequence s also sees every memtable insert the writer made before
@@ -133,6 +143,7 @@ class VersionSet {
   const int num_levels_;
 
   uint64_t next_file_number_ = 2;
+  uint64_t recovered_next_file_number_ = 2;
   uint64_t log_number_ = 0;
   uint64_t manifest_file_number_ = 0;
   std::atomic<uint64_t> last_sequence_{0};

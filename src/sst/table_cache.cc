@@ -29,8 +29,13 @@ Result<std::shared_ptr<TableReader>> TableCache::Get(uint64_t file_number, uint6
   // Open without the lock: it reads the file's metadata.
   const std::string path = dbname_ + "/" + TableFileName(file_number);
   std::unique_ptr<RandomAccessFile> file;
-  MMDB_RETURN_IF_ERROR(options_.mmap_reads ? env_->NewMmapReadableFile(path, &file)
-                                           : env_->NewRandomAccessFile(path, &file));
+  Status s = options_.mmap_reads ? env_->NewMmapReadableFile(path, &file)
+                                 : env_->NewRandomAccessFile(path, &file);
+  if (s.IsNotFound()) {
+    // A table the DB's state lists has vanished: damage, never "no such key".
+    return Status::Corruption(path + ": a live table file is missing");
+  }
+  MMDB_RETURN_IF_ERROR(s);
   MMDB_ASSIGN_OR_RETURN(std::shared_ptr<TableReader> reader,
                         TableReader::Open(options_, std::move(file), file_size, file_number));
   Tick(kFilesOpened);

@@ -35,6 +35,10 @@ inline constexpr ValueType kValueTypeForSeek = ValueType::kRangeDeletion;
 // Size limits of FORMAT.md: user key <= 8 MiB; key + value <= 64 MiB - 72.
 inline constexpr size_t kMaxUserKeySize = 8u << 20;
 inline constexpr size_t kMaxEntrySize = (64u << 20) - 72;
+// The same limit as a user sees it: every stored entry carries the 8-byte
+// trailer, so user key + value <= 64 MiB - 80. Writes are checked against
+// this, so that an accepted write is always flushable.
+inline constexpr size_t kMaxUserEntrySize = kMaxEntrySize - kTrailerSize;
 
 inline bool IsValidValueType(uint8_t t) { return t <= 2; }
 

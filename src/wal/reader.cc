@@ -8,7 +8,9 @@
 //   type > 4                             -> Corruption
 //   p + 7 + length > kBlockSize          -> Corruption (length past block end)
 //   file ends before H + 7 + length      -> torn tail
-//   CRC mismatch, zeros to EOF after it  -> torn tail
+//   CRC mismatch, zeros to EOF after it  -> torn tail (kSectorTearOnly:
+//                                           only if the zeros begin at a
+//                                           sector boundary in the fragment)
 //   CRC mismatch, anything else          -> Corruption
 //   type 0 with a good CRC               -> padding, skipped
 // A partial header at EOF is a torn tail unless it is all zeros (clean EOF).
@@ -29,12 +31,28 @@ bool AllZero(std::string_view bytes) {
   return true;
 }
 
+// The unit a disk loses in a torn write.
+constexpr uint64_t kSectorSize = 512;
+
+// True when the payload at file offset `payload_offset`, followed by zeros to
+// EOF, ends in a zero run that starts at a sector boundary: what a power cut
+// leaves when the file's size reached the disk but its last sectors did not.
+bool EndsInLostSectors(uint64_t payload_offset, std::string_view payload) {
+  size_t nonzero = payload.size();
+  while (nonzero > 0 && payload[nonzero - 1] == 0) --nonzero;
+  const uint64_t zeros_from = payload_offset + nonzero;
+  const uint64_t boundary = (zeros_from + kSectorSize - 1) / kSectorSize * kSectorSize;
+  return boundary < payload_offset + payload.size();
+}
+
 }  // namespace
 
-Reader::Reader(std::unique_ptr<SequentialFile> file, Reporter* reporter, bool verify_checksums)
+Reader::Reader(std::unique_ptr<SequentialFile> file, Reporter* reporter, bool verify_checksums,
+               ChecksumTail checksum_tail)
     : file_(std::move(file)),
       reporter_(reporter),
       verify_checksums_(verify_checksums),
+      checksum_tail_(checksum_tail),
       backing_(new char[kBlockSize]) {}
 
 Reader::~Reader() = default;
@@ -137,8 +155,14 @@ Reader::Fragment Reader::ReadFragment(RecordType* type, std::string_view* payloa
         const uint64_t after = header_offset + kHeaderSize + length;
         fragment_offset_ = header_offset;
         error_what_ = "fragment checksum mismatch at offset " + std::to_string(header_offset);
-        if (RestIsZero(after)) return Fragment::kTorn;
+        // Before RestIsZero, which reuses the buffer `data` points into.
+        const bool tolerated = checksum_tail_ == ChecksumTail::kZerosAfter ||
+                               EndsInLostSectors(header_offset + kHeaderSize, data);
+        const bool zeros_after = RestIsZero(after);
         if (!io_status_.ok()) return Fragment::kIOError;
+        if (zeros_after && tolerated) {
+          return Fragment::kTorn;
+        }
         return Fragment::kCorrupt;
       }
     }

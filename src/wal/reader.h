@@ -10,7 +10,12 @@
 //               fragment or inside a fragmented record, or the last fragment
 //               has a bad checksum and every byte after it is zero. Every
 //               complete record before it was returned. Tolerable only in the
-//               newest log (FORMAT.md "Recovery").
+//               newest log (FORMAT.md "Recovery"). Under
+//               ChecksumTail::kSectorTearOnly (the MANIFEST) a bad checksum
+//               counts as torn only when the file's zero tail starts at a
+//               512-byte sector boundary inside that fragment (the sectors a
+//               power cut lost); any other mismatch, such as one flipped
+//               byte in a whole record, is kCorruption.
 //   kCorruption anything else: a bad checksum followed by non-zero bytes, an
 //               unknown fragment type, a length reaching past the block end,
 //               MIDDLE/LAST without FIRST, FIRST/FULL inside a record.
@@ -55,9 +60,16 @@ class Reader {
     kIOError = 4,
   };
 
+  // How a checksum mismatch in the last fragment is read (see kTornTail).
+  enum class ChecksumTail : uint8_t {
+    kZerosAfter = 0,      // WAL: torn when only zeros follow the fragment
+    kSectorTearOnly = 1,  // MANIFEST: torn only when sectors of it were lost
+  };
+
   // `reporter` may be null. With verify_checksums false, fragment CRCs are not
   // checked (framing, type and length checks still apply).
-  Reader(std::unique_ptr<SequentialFile> file, Reporter* reporter, bool verify_checksums);
+  Reader(std::unique_ptr<SequentialFile> file, Reporter* reporter, bool verify_checksums,
+         ChecksumTail checksum_tail = ChecksumTail::kZerosAfter);
   ~Reader();
 
   Reader(const Reader&) = delete;
@@ -95,6 +107,7 @@ class Reader {
   std::unique_ptr<SequentialFile> file_;
   Reporter* const reporter_;
   const bool verify_checksums_;
+  const ChecksumTail checksum_tail_;
 
   std::unique_ptr<char[]> backing_;  // one block
   std::string_view buffer_;          // unread part of the current block

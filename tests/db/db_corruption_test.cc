@@ -26,15 +26,7 @@ std::vector<fs::path> FilesWithSuffix(const std::string& dir, const std::string&
   return out;
 }
 
-void XorByte(const fs::path& p, uint64_t offset, uint8_t mask) {
-  std::fstream f(p, std::ios::in | std::ios::out | std::ios::binary);
-  f.seekg(static_cast<std::streamoff>(offset));
-  char c;
-  f.read(&c, 1);
-  c = static_cast<char>(c ^ mask);
-  f.seekp(static_cast<std::streamoff>(offset));
-  f.write(&c, 1);
-}
+using test::XorByte;
 
 void Truncate(const fs::path& p, uint64_t size) { fs::resize_file(p, size); }
 

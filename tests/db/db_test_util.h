@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -80,6 +81,17 @@ inline void CopyDir(const std::string& src, const std::string& dst) {
   for (const auto& e : std::filesystem::directory_iterator(src)) {
     std::filesystem::copy_file(e.path(), std::filesystem::path(dst) / e.path().filename());
   }
+}
+
+// Flips the bits of `mask` in the byte at `offset` of the file at `path`.
+inline void XorByte(const std::string& path, uint64_t offset, uint8_t mask) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(static_cast<std::streamoff>(offset));
+  char c = 0;
+  f.read(&c, 1);
+  c = static_cast<char>(c ^ mask);
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.write(&c, 1);
 }
 
 }  // namespace mmdb::test

@@ -295,7 +295,9 @@ TEST_F(VersionSetTest, TornLastRecordIsTolerated) {
     }
     ASSERT_OK(env_.GetFileSize(ManifestFileName(dir_, 1), &size_before_last));
     VersionEdit last;
-    last.AddFile(2, File(vs.NewFileNumber(), "zz", "zz"));
+    // Long keys: the record spans a 512-byte sector boundary of the file.
+    const std::string zz(600, 'z');
+    last.AddFile(2, File(vs.NewFileNumber(), zz, zz));
     ASSERT_OK(vs.LogAndApply(&last));
   }
   const std::string path = ManifestFileName(dir_, 1);
@@ -313,14 +315,43 @@ TEST_F(VersionSetTest, TornLastRecordIsTolerated) {
     EXPECT_EQ(vs.current()->NumFiles(1), 5u);
     EXPECT_EQ(vs.current()->NumFiles(2), cut == full.size() ? 1u : 0u) << cut;
   }
-  // A torn record followed by zeros (preallocated space) is tolerated too.
+  // Lost sectors: the last record's bytes from a sector boundary on read as
+  // zeros (then preallocated zeros): a torn tail, tolerated.
+  const size_t sector = (size_before_last + 10 + 511) / 512 * 512;
+  ASSERT_LT(sector, full.size());
   std::string zeroed = full;
-  for (size_t i = size_before_last + 10; i < zeroed.size(); ++i) zeroed[i] = 0;
+  for (size_t i = sector; i < zeroed.size(); ++i) zeroed[i] = 0;
   ASSERT_OK(WriteStringToFile(&env_, zeroed + std::string(100, '\0'), path, false));
   {
     VersionSet vs(dir_, &env_, kLevels);
     ASSERT_OK(vs.Recover());
     EXPECT_EQ(vs.current()->NumFiles(2), 0u);
+  }
+  // Zeros that cover no sector boundary are not a lost sector.
+  zeroed = full;
+  const size_t last_boundary = (full.size() - 1) / 512 * 512;
+  for (size_t i = std::max(size_before_last + 10, last_boundary + 3); i < zeroed.size(); ++i) {
+    zeroed[i] = 0;
+  }
+  ASSERT_OK(WriteStringToFile(&env_, zeroed, path, false));
+  {
+    VersionSet vs(dir_, &env_, kLevels);
+    EXPECT_TRUE(vs.Recover().IsCorruption());
+  }
+  // One flipped byte in the whole last record is damage, not a torn tail:
+  // taking it for one would silently roll the DB back an edit.
+  for (size_t at : {size_before_last + 9, size_before_last + 300, full.size() - 1}) {
+    std::string flipped = full;
+    flipped[at] ^= 0x04;
+    ASSERT_OK(WriteStringToFile(&env_, flipped, path, false));
+    VersionSet vs(dir_, &env_, kLevels);
+    EXPECT_TRUE(vs.Recover().IsCorruption()) << at;
+  }
+  // A MANIFEST without one whole record was truncated or overwritten.
+  ASSERT_OK(WriteStringToFile(&env_, "", path, false));
+  {
+    VersionSet vs(dir_, &env_, kLevels);
+    EXPECT_TRUE(vs.Recover().IsCorruption());
   }
   // A damaged record in the middle is corruption.
   std::string damaged = full;
