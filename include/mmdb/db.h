@@ -64,6 +64,9 @@ class DB {
   virtual Status Get(const ReadOptions& options, std::string_view key, std::string* value) = 0;
 
   // An iterator over the whole key space (within the bounds of `options`).
+  // An iterator stays valid after its DB is closed or destroyed: it keeps
+  // what it reads alive (its memtables and Version, the table and block
+  // caches, the statistics and Env), and reads the state it was made at.
   virtual std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) = 0;
   // An iterator over the keys that start with `prefix` (intersected with the
   // bounds of `options`); skips files whose prefix bloom excludes it.

@@ -30,6 +30,8 @@ DBImpl::DBImpl(const Options& options, std::string dbname)
       env_(options_.env),
       stats_(options_.statistics),
       snapshots_(std::make_shared<SnapshotList>()),
+      tombstones_(std::make_shared<TombstoneCache>()),
+      seek_target_(std::make_shared<SeekChargeTarget>()),
       bg_cv_(&mu_),
       picker_(options_) {}
 
@@ -66,7 +68,9 @@ Status DBImpl::Open() {
   topts.verify_checksums = true;
   topts.mmap_reads = options_.allow_mmap_reads;
   topts.statistics = stats_.get();
-  table_cache_ = std::make_unique<TableCache>(env_.get(), dbname_, topts, options_.max_open_files);
+  table_cache_ = std::make_shared<TableCache>(env_.get(), dbname_, topts, options_.max_open_files);
+  read_resources_ = std::make_shared<const ReadResources>(
+      ReadResources{env_, stats_, block_cache_, table_cache_, tombstones_});
   if (options_.pin_l0_filter_and_index_blocks_in_cache) {
     l0_pins_ = std::make_unique<L0MetadataPins>(block_cache_.get(), cache_id_, table_cache_.get());
   }
@@ -150,6 +154,10 @@ Status DBImpl::Open() {
   DeleteObsoleteFiles();
   for (int i = 0; i < options_.max_background_compactions; ++i) {
     bg_threads_.emplace_back([this] { BackgroundLoop(); });
+  }
+  {
+    MutexLock target(&seek_target_->mu);
+    seek_target_->db = this;
   }
   opened_ = true;
   return Status::OK();
@@ -461,7 +469,7 @@ void DBImpl::DeleteObsoleteFiles() {
     if (keep) continue;
     if (type == FileType::kTable) {
       table_cache_->Evict(number, /*erase_blocks=*/true);
-      tombstones_.EraseTable(number);
+      tombstones_->EraseTable(number);
     }
     // A failed removal only leaves a file for the next sweep.
     (void)env_->RemoveFile(dbname_ + "/" + name);
@@ -481,7 +489,7 @@ Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string
   const uint64_t start = stats_ != nullptr ? env_->NowMicros() : 0;
   const SequenceNumber seq = ReadSequence(options);  // before the SuperVersion: see db_impl.h
   std::shared_ptr<const SuperVersion> sv = GetSuperVersion();
-  ReadContext ctx{table_cache_.get(), &tombstones_, stats_.get(), options_.prefix_length};
+  ReadContext ctx{table_cache_.get(), tombstones_.get(), stats_.get(), options_.prefix_length};
   SeekCharge charge;
   Status s = PointLookup(ctx, *sv, options, key, seq, value, &charge);
   ChargeSeeks(charge, 1);
@@ -514,7 +522,7 @@ std::unique_ptr<Iterator> DBImpl::NewIteratorImpl(const ReadOptions& options,
   const InternalIteratorSpec spec = IteratorSpecFor(options, prefix, options_.prefix_length);
   const SequenceNumber seq = ReadSequence(options);
   std::shared_ptr<const SuperVersion> sv = GetSuperVersion();
-  ReadContext ctx{table_cache_.get(), &tombstones_, stats_.get(), options_.prefix_length};
+  ReadContext ctx{table_cache_.get(), tombstones_.get(), stats_.get(), options_.prefix_length};
   DBIterOptions dopts;
   dopts.sequence = seq;
   dopts.lower_bound = spec.lower_bound;
@@ -524,13 +532,15 @@ std::unique_ptr<Iterator> DBImpl::NewIteratorImpl(const ReadOptions& options,
   dopts.stats = stats_.get();
   if (options_.read_triggered_compaction) {
     // The Version stays alive with the iterator (pinned_state).
-    dopts.read_sampler = [this, v = sv->version.get()](std::string_view user_key, uint32_t seeks) {
+    dopts.read_sampler = [target = seek_target_, v = sv->version.get()](std::string_view user_key,
+                                                                        uint32_t seeks) {
       SeekCharge charge;
       charge.file = v->FirstOfOverlapping(user_key, &charge.level);
-      ChargeSeeks(charge, seeks);
+      MutexLock l(&target->mu);
+      if (target->db != nullptr) target->db->ChargeSeeks(charge, seeks);
     };
   }
-  dopts.pinned_state = sv;
+  dopts.pinned_state = PinIteratorState(std::move(sv), read_resources_);
   if (stats_ != nullptr) stats_->RecordTick(kIterCreated);
   return NewDBIterator(std::move(merged.iter), std::move(dopts));
 }
@@ -556,6 +566,12 @@ void DBImpl::ClearDeadKeys() { lazy_deletes_.Clear(); }
 
 Status DBImpl::Close() {
   if (closed_.load(std::memory_order_acquire)) return Status::OK();
+  {
+    // Iterators that outlive this DB stop charging it (after any charge in
+    // progress, which holds the target's mutex).
+    MutexLock target(&seek_target_->mu);
+    seek_target_->db = nullptr;
+  }
   Status result;
   if (opened_.load(std::memory_order_acquire)) {
     // Flush the memtable so that the next Open replays nothing.

@@ -152,12 +152,21 @@ class DBImpl final : public DB {
   const std::shared_ptr<Statistics> stats_;  // may be null
   std::shared_ptr<BlockCache> block_cache_;
   uint64_t cache_id_ = 0;
-  std::unique_ptr<TableCache> table_cache_;
+  std::shared_ptr<TableCache> table_cache_;
   // L0 index/filter blocks pinned in the block cache; null when
   // pin_l0_filter_and_index_blocks_in_cache is off. Updated under mu_.
   std::unique_ptr<L0MetadataPins> l0_pins_;
   const std::shared_ptr<SnapshotList> snapshots_;
-  TombstoneCache tombstones_;
+  const std::shared_ptr<TombstoneCache> tombstones_;
+  // The above, shared with every iterator (read_path.h). Set in Open.
+  std::shared_ptr<const ReadResources> read_resources_;
+  // Where iterators' read sampling charges seeks: this DB until Close, then
+  // nobody (an iterator may outlive its DB).
+  struct SeekChargeTarget {
+    Mutex mu;
+    DBImpl* db GUARDED_BY(mu) = nullptr;
+  };
+  const std::shared_ptr<SeekChargeTarget> seek_target_;
   WriteThread write_thread_;
   std::unique_ptr<FileLock> lock_;
 

@@ -76,7 +76,7 @@ Status DBImpl::FlushOldestImmutable() {
   pending_outputs_.erase(number);
   if (!s.ok()) return s;
   imm_.pop_back();
-  tombstones_.EraseMemTable(imm.mem.get());
+  tombstones_->EraseMemTable(imm.mem.get());
   ++num_flushes_;
   flush_bytes_ += meta.file_size;
   if (stats_ != nullptr) {

@@ -82,7 +82,9 @@ Status DBReadOnly::TryLoad() {
   topts.verify_checksums = true;
   topts.mmap_reads = options_.allow_mmap_reads;
   // Unbounded: a reader once opened must stay open (see the top of db_readonly.h).
-  table_cache_ = std::make_unique<TableCache>(env_.get(), dbname_, topts, /*max_open_files=*/-1);
+  table_cache_ = std::make_shared<TableCache>(env_.get(), dbname_, topts, /*max_open_files=*/-1);
+  read_resources_ = std::make_shared<const ReadResources>(
+      ReadResources{env_, options_.statistics, block_cache_, table_cache_, tombstones_});
 
   // List the WALs before reading the MANIFEST. A writer deletes a WAL only
   // after the MANIFEST records its flush, so a WAL missing from this listing
@@ -150,7 +152,7 @@ Status DBReadOnly::Get(const ReadOptions& options, std::string_view key, std::st
   MMDB_RETURN_IF_ERROR(CheckOpen());
   const SequenceNumber seq =
       options.snapshot != nullptr ? options.snapshot->sequence() : last_sequence_;
-  ReadContext ctx{table_cache_.get(), &tombstones_, options_.statistics.get(),
+  ReadContext ctx{table_cache_.get(), tombstones_.get(), options_.statistics.get(),
                   options_.prefix_length};
   return PointLookup(ctx, *sv_, options, key, seq, value);
 }
@@ -166,7 +168,7 @@ std::unique_ptr<Iterator> DBReadOnly::NewPrefixIterator(const ReadOptions& optio
   const InternalIteratorSpec spec = IteratorSpecFor(
       options, prefix.empty() ? std::nullopt : std::optional<std::string_view>(prefix),
       options_.prefix_length);
-  ReadContext ctx{table_cache_.get(), &tombstones_, options_.statistics.get(),
+  ReadContext ctx{table_cache_.get(), tombstones_.get(), options_.statistics.get(),
                   options_.prefix_length};
   DBIterOptions dopts;
   dopts.sequence = options.snapshot != nullptr ? options.snapshot->sequence() : last_sequence_;
@@ -174,7 +176,7 @@ std::unique_ptr<Iterator> DBReadOnly::NewPrefixIterator(const ReadOptions& optio
   dopts.upper_bound = spec.upper_bound;
   MergedIterator merged = NewMergedIterator(ctx, *sv_, spec, &dopts.tombstones);
   dopts.merger = merged.merger;
-  dopts.pinned_state = sv_;
+  dopts.pinned_state = PinIteratorState(sv_, read_resources_);
   return NewDBIterator(std::move(merged.iter), std::move(dopts));
 }
 

@@ -25,6 +25,7 @@
 #include <mmdb/env.h>
 
 #include "cache/block_cache.h"
+#include "db/read_path.h"
 #include "db/snapshot_list.h"
 #include "db/super_version.h"
 #include "db/tombstone_cache.h"
@@ -72,8 +73,10 @@ class DBReadOnly final : public DB {
   const std::shared_ptr<Env> env_;
   std::shared_ptr<BlockCache> block_cache_;
   uint64_t cache_id_ = 0;
-  std::unique_ptr<TableCache> table_cache_;
-  TombstoneCache tombstones_;
+  std::shared_ptr<TableCache> table_cache_;
+  const std::shared_ptr<TombstoneCache> tombstones_ = std::make_shared<TombstoneCache>();
+  // The above, shared with every iterator (read_path.h). Set in TryLoad.
+  std::shared_ptr<const ReadResources> read_resources_;
   const std::shared_ptr<SnapshotList> snapshots_;
   // Set by Open, immutable afterwards.
   std::shared_ptr<const SuperVersion> sv_;

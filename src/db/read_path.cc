@@ -312,4 +312,13 @@ MergedIterator NewMergedIterator(const ReadContext& ctx, const SuperVersion& sv,
   return out;
 }
 
+std::shared_ptr<const void> PinIteratorState(std::shared_ptr<const SuperVersion> sv,
+                                             std::shared_ptr<const ReadResources> resources) {
+  struct Pins {
+    std::shared_ptr<const ReadResources> resources;  // destroyed last
+    std::shared_ptr<const SuperVersion> sv;
+  };
+  return std::make_shared<const Pins>(Pins{std::move(resources), std::move(sv)});
+}
+
 }  // namespace mmdb

@@ -18,6 +18,7 @@
 #include <mmdb/options.h>
 #include <mmdb/statistics.h>
 
+#include "cache/block_cache.h"
 #include "db/super_version.h"
 #include "db/tombstone_cache.h"
 #include "iterator/merging_iterator.h"
@@ -27,6 +28,23 @@
 #include "types/internal_key.h"
 
 namespace mmdb {
+
+// What a DB's reads use besides a SuperVersion. The DB and every iterator it
+// made own it jointly, so an iterator stays valid after its DB is closed or
+// destroyed (include/mmdb/db.h). Members are destroyed in reverse order: the
+// caches before the block cache, statistics and Env they use.
+struct ReadResources {
+  std::shared_ptr<Env> env;
+  std::shared_ptr<Statistics> stats;  // may be null
+  std::shared_ptr<BlockCache> block_cache;
+  std::shared_ptr<TableCache> table_cache;
+  std::shared_ptr<TombstoneCache> tombstones;
+};
+
+// The state a DB iterator keeps alive: its SuperVersion (memtables, Version)
+// and the read resources (DBIterOptions::pinned_state).
+std::shared_ptr<const void> PinIteratorState(std::shared_ptr<const SuperVersion> sv,
+                                             std::shared_ptr<const ReadResources> resources);
 
 struct ReadContext {
   TableCache* table_cache = nullptr;
