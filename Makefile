@@ -6,7 +6,7 @@
 #   make asan / make tsan   the test suite under sanitizers (asan = ASan+UBSan)
 #   make fuzz   build the libFuzzer targets (clang) and their seed corpora
 #   make fuzz-smoke   run each fuzz target FUZZ_SECONDS (default 30) seconds
-#   make ci     what .ci/run runs: test, asan, fuzz-smoke (docs/testing.md)
+#   make ci     what .ci/run runs: test, asan, tsan-ci, fuzz-smoke (docs/testing.md)
 #   make bench  MMDB vs RocksDB vs LevelDB (~10 min): bench/results/REPORT.md + .svg
 #   make micro  Google Benchmark micro-benchmarks of engine building blocks
 #   make baseline-rocksdb   a release RocksDB for the comparison (once, slow)
@@ -18,7 +18,7 @@ BUILD_REL  := build/release
 RUN_DB     ?= /tmp/mmdb-run
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps deps-fuzz build release test run soak asan tsan fuzz fuzz-smoke ci format clean
+.PHONY: all deps deps-fuzz build release test run soak asan tsan tsan-ci fuzz fuzz-smoke ci format clean
 
 all: build
 
@@ -101,6 +101,16 @@ tsan: deps
 	cd build/tsan && TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp" \
 	  ctest -j $(JOBS) --output-on-failure -LE slow
 
+# The tests that start threads of their own, run TSAN_REPEAT times under
+# ThreadSanitizer by `make tsan-ci`: a race shows up intermittently.
+TSAN_REPEAT  ?= 20
+TSAN_THREADED := LRUCacheTest.ConcurrentLookupsAndInserts|DBBasicTest.ConcurrentWritersAllLand|DBCheckpointTest.UnderConcurrentWritesCopyEqualsSnapshotAtTheSameMoment|DBCompactionTest.AutomaticCompactionBoundsL0AndKeepsData|DBIngestTest.WritesGoOnDuringIngestion|DBReadOnlyTest.ReopensWhileWriterFlushesAndCompacts|DBStatisticsTest.WritePathTickers|MemEnvTest.ConcurrentUseIsSafe|MemTableTest.ConcurrentGetsDuringAdds|SkipListTest.ConcurrentReadersSeeSortedFullyFormedEntries|TableCacheTest.UnlimitedAndConcurrentGets|StatisticsTest.HistogramFromManyThreads|StatisticsTest.TickersFromManyThreadsSumExactly|DBIteratorLifetimeTest.IteratorsOutliveTheirDB
+
+# The suite under TSan once, then the threaded tests TSAN_REPEAT times each.
+tsan-ci: tsan
+	cd build/tsan && TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp" \
+	  ctest -j $(JOBS) --output-on-failure -R '^($(TSAN_THREADED))$$' --repeat until-fail:$(TSAN_REPEAT)
+
 BUILD_FUZZ   := build/fuzz
 FUZZ_TARGETS := wal_reader write_batch sst_reader version_edit db_ops
 FUZZ_SECONDS ?= 30
@@ -132,13 +142,15 @@ fuzz-smoke: fuzz
 	done
 	@echo "fuzz-smoke: $(words $(FUZZ_TARGETS)) targets, $(FUZZ_SECONDS) s each, no crash"
 
-# CI: the suite, the suite under ASan+UBSan, and a short run of every fuzzer.
+# CI: the suite, the suite under ASan+UBSan, the suite under TSan with the
+# threaded tests repeated, and a short run of every fuzzer.
 ci:
 	@start=$$(date +%s); \
 	$(MAKE) test && t1=$$(date +%s) && \
 	$(MAKE) asan && t2=$$(date +%s) && \
-	$(MAKE) fuzz-smoke && t3=$$(date +%s) && \
-	echo "ci timings: test $$((t1-start)) s, asan $$((t2-t1)) s, fuzz-smoke $$((t3-t2)) s, total $$((t3-start)) s"
+	$(MAKE) tsan-ci && t3=$$(date +%s) && \
+	$(MAKE) fuzz-smoke && t4=$$(date +%s) && \
+	echo "ci timings: test $$((t1-start)) s, asan $$((t2-t1)) s, tsan $$((t3-t2)) s, fuzz-smoke $$((t4-t3)) s, total $$((t4-start)) s"
 
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -52,6 +52,9 @@ Status Ingest(const GlobalArgs& g, const std::vector<std::string>& files);
 // verify.cc: reads every block of every file of the DB and checks its checksum.
 Status Verify(const GlobalArgs& g);
 
+// db_commands.cc: RepairDB (include/mmdb/db.h) with a summary of what it did.
+Status Repair(const GlobalArgs& g);
+
 // dump.cc: decode one file for humans.
 Status DumpSst(const GlobalArgs& g, const std::string& file);
 Status DumpWal(const GlobalArgs& g, const std::string& file);

@@ -119,6 +119,22 @@ Status FlushDB(const GlobalArgs& g) {
   return Finish(&db, db->Flush());
 }
 
+Status Repair(const GlobalArgs& g) {
+  Options o;
+  o.block_cache_capacity = 8u << 20;
+  RepairSummary r;
+  MMDB_RETURN_IF_ERROR(RepairDB(g.db, o, &r));
+  std::printf(
+      "repaired %s: %llu tables kept, %llu WALs replayed (%llu records; %llu lost to damage), "
+      "%llu files moved to %s/lost\n",
+      g.db.c_str(), static_cast<unsigned long long>(r.tables_kept),
+      static_cast<unsigned long long>(r.wals_converted),
+      static_cast<unsigned long long>(r.records_recovered),
+      static_cast<unsigned long long>(r.records_dropped),
+      static_cast<unsigned long long>(r.files_moved_to_lost), g.db.c_str());
+  return Status::OK();
+}
+
 Status PrintStats(const GlobalArgs& g) {
   std::unique_ptr<DB> db;
   MMDB_RETURN_IF_ERROR(OpenReadOnly(g, &db));

@@ -76,6 +76,8 @@ int Run(int argc, char** argv) {
   auto* stats = app.add_subcommand("stats", "print mmdb.levelstats and mmdb.stats");
   auto* property = app.add_subcommand("property", "print one property (e.g. mmdb.sstables)");
   auto* verify = app.add_subcommand("verify", "read every block of every file, check checksums");
+  auto* repair = app.add_subcommand(
+      "repair", "rebuild the MANIFEST from the tables and WALs that survive (see docs/tools.md)");
   auto* checkpoint = app.add_subcommand("checkpoint", "make DEST an openable copy of the DB");
   auto* ingest = app.add_subcommand("ingest", "add SST files written by SstFileWriter");
   auto* dump_sst = app.add_subcommand("dump-sst", "decode an SST file");
@@ -162,6 +164,8 @@ int Run(int argc, char** argv) {
     s = t::PrintProperty(g, name);
   } else if (verify->parsed()) {
     s = t::Verify(g);
+  } else if (repair->parsed()) {
+    s = t::Repair(g);
   } else if (checkpoint->parsed()) {
     s = t::Checkpoint(g, dest);
   } else if (ingest->parsed()) {

@@ -11,6 +11,10 @@
 //                       tail is reported but accepted in the newest WAL (a
 //                       crash leaves one; recovery drops it)
 //   other SSTs on disk  checked the same way, reported as unreferenced
+//   the directory       agrees with the MANIFEST as Open requires
+//                       (db/directory_audit.h): every listed table present
+//                       with its size, the log number's WAL present, no
+//                       unexplained table newer than the MANIFEST and WALs
 //
 // One line per file, then a summary; any damage makes the command fail.
 #include <algorithm>
@@ -19,6 +23,7 @@
 
 #include <mmdb/env.h>
 
+#include "db/directory_audit.h"
 #include "manifest/filename.h"
 #include "manifest/version_set.h"
 #include "sst/table_reader.h"
@@ -32,7 +37,9 @@ namespace mmdb::tools {
 namespace {
 
 // Checks one WAL; *torn tells whether it ended in a torn tail.
-Status CheckWal(Env* env, const std::string& path, uint64_t* records, bool* torn) {
+// *first_seq is lowered to the first sequence of its records.
+Status CheckWal(Env* env, const std::string& path, uint64_t* records, bool* torn,
+                SequenceNumber* first_seq) {
   std::unique_ptr<SequentialFile> file;
   MMDB_RETURN_IF_ERROR(env->NewSequentialFile(path, &file));
   wal::Reader reader(std::move(file), nullptr, /*verify_checksums=*/true);
@@ -53,6 +60,9 @@ Status CheckWal(Env* env, const std::string& path, uint64_t* records, bool* torn
                            std::to_string(reader.last_record_end_offset()));
     }
     ++*records;
+    if (WriteBatchInternal::Count(batch) > 0) {
+      *first_seq = std::min(*first_seq, WriteBatchInternal::Sequence(batch));
+    }
   }
   *torn = reader.end_state() == wal::Reader::EndState::kTornTail;
   return reader.status();
@@ -100,7 +110,12 @@ class Verifier {
       } else if (type == FileType::kWal) {
         uint64_t records = 0;
         bool torn = false;
-        Status w = CheckWal(env_.get(), g_.db + "/" + name, &records, &torn);
+        // Recovery replays the WALs from the log number on.
+        SequenceNumber first = kMaxSequenceNumber + 1;
+        Status w = CheckWal(env_.get(), g_.db + "/" + name, &records, &torn, &first);
+        if (s.ok() && number >= versions.log_number()) {
+          known_.first_replayed = std::min(known_.first_replayed, first);
+        }
         if (w.ok() && torn && number != newest_wal) {
           w = Status::Corruption("torn tail in a WAL that is not the newest");
         }
@@ -108,6 +123,22 @@ class Verifier {
             name, w,
             std::to_string(records) + " records" + (torn ? ", torn tail (dropped on open)" : ""));
       }
+    }
+    if (s.ok()) {
+      DirectoryListing listing;
+      Status d = DirectoryListing::Read(env_.get(), g_.db, &listing);
+      const auto v = versions.current();
+      if (d.ok()) {
+        d = AuditRecoveredState(env_.get(), g_.db, *v, versions.log_number(), listing,
+                                /*check_sizes=*/true);
+      }
+      if (d.ok()) {
+        const std::vector<uint64_t> unexplained =
+            UnexplainedTables(*v, versions.recovered_next_file_number(), listing);
+        known_.manifest_last = versions.LastSequence();
+        d = CheckUnexplainedTables(env_.get(), g_.db, unexplained, known_);
+      }
+      Report("directory", d, "agrees with the MANIFEST");
     }
     std::printf("verify: %llu files ok, %llu damaged\n", static_cast<unsigned long long>(ok_),
                 static_cast<unsigned long long>(bad_));
@@ -150,6 +181,7 @@ class Verifier {
   const std::shared_ptr<Env> env_;
   uint64_t ok_ = 0;
   uint64_t bad_ = 0;
+  KnownSequences known_;  // what the MANIFEST and the WALs replayed hold
 };
 
 }  // namespace

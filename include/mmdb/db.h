@@ -7,13 +7,13 @@
 //   s = db->Get("key", &v);
 //
 // Keys and values are arbitrary bytes (may contain NUL), ordered bytewise.
-// Keys up to 8 MiB; one key + value up to 64 MiB - 80 bytes (each stored
-// entry adds an 8-byte trailer to its key: 64 MiB - 72, the format's limit).
+// Keys up to 8 MiB; one key + value up to 64 MiB - 72 bytes.
 //
 // Thread safety: a DB may be used from any number of threads at once.
 // Iterators and WriteBatches belong to one thread at a time.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -139,5 +139,26 @@ class DB {
 // Deletes the DB at `path` (its files and, when empty, the directory).
 // Fails with IOError/Busy when the DB is open.
 Status DestroyDB(const std::string& path, const Options& options);
+
+// What RepairDB found and did.
+struct RepairSummary {
+  uint64_t tables_kept = 0;          // readable tables the repaired DB holds
+  uint64_t wals_converted = 0;       // WALs replayed into new tables
+  uint64_t records_recovered = 0;    // WAL records replayed
+  uint64_t records_dropped = 0;      // WAL records lost to damage
+  uint64_t files_moved_to_lost = 0;  // unreadable tables, replayed WALs, old MANIFESTs
+};
+
+// Rebuilds the MANIFEST of the DB at `path` from the tables and WALs that
+// survive, for a directory that Open refuses because its CURRENT or MANIFEST
+// is missing or damaged. Every WAL is replayed into tables (up to any
+// damage), every table is read whole (unreadable ones are moved to
+// `path`/lost/), all are listed in a new MANIFEST, and the DB is compacted
+// whole. Nothing is deleted: superseded MANIFESTs and WALs go to lost/ too.
+// Best effort: data no surviving file holds cannot come back, and whole-file
+// deletions the lost MANIFEST recorded may bring back data that compaction
+// had already dropped. Fails with IOError/Busy when the DB is open.
+Status RepairDB(const std::string& path, const Options& options,
+                RepairSummary* summary = nullptr);
 
 }  // namespace mmdb

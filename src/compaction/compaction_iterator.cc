@@ -95,6 +95,10 @@ void CompactionIterator::FindNextOutput() {
     }
     ++stats_.input_entries;
     const int cmp = has_user_key_ ? CompareUserKey(parsed.user_key, user_key_) : 1;
+    if (cmp == 0 && parsed.sequence == last_sequence_ && parsed.type == last_type_) {
+      ++stats_.dropped_repeats;
+      continue;
+    }
     if (cmp < 0 || (cmp == 0 && parsed.sequence >= last_sequence_)) {
       status_ =
           Status::Corruption("compaction input out of order at " + InternalKeyDebugString(ikey));
@@ -110,6 +114,7 @@ void CompactionIterator::FindNextOutput() {
       emitted_any_ = false;
     }
     last_sequence_ = parsed.sequence;
+    last_type_ = parsed.type;
     if (Decide(parsed, newest_of_key, StripeOf(parsed.sequence))) {
       emitted_any_ = true;
       valid_ = true;

@@ -17,6 +17,9 @@
 //     Lazy-deleted keys are removed only at the bottommost level and only
 //     when no snapshot is alive.
 //
+// An entry repeated exactly (same user key, sequence and type) is written
+// once; any other disorder in the input is Corruption.
+//
 // Range tombstones themselves are not part of this stream: the job handles
 // them (CompactionJob writes the ones still needed into the outputs).
 //
@@ -57,6 +60,10 @@ struct CompactionIteratorStats {
   uint64_t filter_removed = 0;
   uint64_t filter_changed = 0;
   uint64_t lazy_deleted = 0;
+  // Exact repeats (same user key, sequence and type), written once: two
+  // inputs may hold the same entry after a repair (a WAL replayed into a
+  // table beside the table its memtable was already flushed to).
+  uint64_t dropped_repeats = 0;
 };
 
 class CompactionIterator {
@@ -104,10 +111,11 @@ class CompactionIterator {
   // The user key whose versions are being read.
   bool has_user_key_ = false;
   std::string user_key_;
-  SequenceNumber last_sequence_ = 0;  // of the previous version of user_key_
-  size_t last_stripe_ = kNoStripe;    // stripe of the previous version
-  bool drop_whole_key_ = false;       // lazy-deleted: every version goes
-  bool emitted_any_ = false;          // some version of user_key_ was emitted
+  SequenceNumber last_sequence_ = 0;         // of the previous version of user_key_
+  ValueType last_type_ = ValueType::kValue;  // of the previous version of user_key_
+  size_t last_stripe_ = kNoStripe;           // stripe of the previous version
+  bool drop_whole_key_ = false;              // lazy-deleted: every version goes
+  bool emitted_any_ = false;                 // some version of user_key_ was emitted
 
   // The current output: views into the input (valid until it moves, which
   // only Next/Seek* do) or into the buffers below.

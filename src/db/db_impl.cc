@@ -116,7 +116,9 @@ Status DBImpl::Open() {
   WalRecovery recovery(env_.get(), dbname_, options_, TableOptionsForLevel(options_, 0),
                        versions_.get());
   MMDB_RETURN_IF_ERROR(recovery.Replay(wals, &edit, &max_seq));
-  Status audit = CheckUnexplainedTables(env_.get(), dbname_, unexplained, max_seq);
+  const KnownSequences known{.manifest_last = versions_->LastSequence(),
+                             .first_replayed = recovery.stats().first_sequence};
+  Status audit = CheckUnexplainedTables(env_.get(), dbname_, unexplained, known);
   if (!audit.ok()) {
     // Nothing lists what the replay just wrote.
     for (const auto& [level, f] : edit.new_files()) {
@@ -204,7 +206,7 @@ Status DBImpl::CheckBatch(const WriteBatch& batch) const {
    public:
     Status Put(std::string_view key, std::string_view value) override {
       if (key.size() > kMaxUserKeySize) return TooBig("key", key.size());
-      if (key.size() + value.size() > kMaxUserEntrySize) {
+      if (key.size() + value.size() > kMaxEntrySize) {
         return TooBig("key + value", key.size() + value.size());
       }
       return Status::OK();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "db/directory_audit.h"
 #include "db/flush_job.h"
 #include "db/read_path.h"
 #include "db/recovery.h"
@@ -91,20 +92,21 @@ Status DBReadOnly::TryLoad() {
   // is either covered by the MANIFEST read below or newer than every WAL
   // listed (then its writes come after everything this open sees). Reading
   // the MANIFEST first could miss a flush and then the deleted WAL with it.
-  std::vector<std::string> children;
-  MMDB_RETURN_IF_ERROR(env_->GetChildren(dbname_, &children));
+  DirectoryListing listing;
+  MMDB_RETURN_IF_ERROR(DirectoryListing::Read(env_.get(), dbname_, &listing));
   VersionSet versions(dbname_, env_.get(), options_.num_levels);
   MMDB_RETURN_IF_ERROR(versions.Recover());
+  // The same checks as a writable open (db/directory_audit.h), so a damaged
+  // directory never reads as a smaller valid one. A writer changing the
+  // directory meanwhile makes them fail; Open then starts over.
+  MMDB_RETURN_IF_ERROR(AuditRecoveredState(env_.get(), dbname_, *versions.current(),
+                                           versions.log_number(), listing,
+                                           options_.paranoid_checks));
 
   std::vector<uint64_t> wals;
-  for (const std::string& name : children) {
-    uint64_t number;
-    FileType type;
-    if (!ParseFileName(name, &number, &type)) continue;
-    versions.MarkFileNumberUsed(number);
-    if (type == FileType::kWal && number >= versions.log_number()) wals.push_back(number);
+  for (uint64_t number : listing.wals) {
+    if (number >= versions.log_number()) wals.push_back(number);
   }
-  std::sort(wals.begin(), wals.end());
 
   std::vector<std::shared_ptr<MemTable>> memtables;  // oldest first
   VersionEdit unused;  // nothing is written, so the replay adds no file
@@ -112,6 +114,12 @@ Status DBReadOnly::TryLoad() {
   WalRecovery recovery(env_.get(), dbname_, options_, TableOptionsForLevel(options_, 0), &versions);
   recovery.KeepInMemory(&memtables);
   MMDB_RETURN_IF_ERROR(recovery.Replay(wals, &unused, &max_seq));
+  const KnownSequences known{.manifest_last = versions.LastSequence(),
+                             .first_replayed = recovery.stats().first_sequence};
+  MMDB_RETURN_IF_ERROR(CheckUnexplainedTables(
+      env_.get(), dbname_,
+      UnexplainedTables(*versions.current(), versions.recovered_next_file_number(), listing),
+      known));
 
   auto sv = std::make_shared<SuperVersion>();
   sv->version = versions.current();

@@ -119,19 +119,55 @@ std::vector<uint64_t> UnexplainedTables(const Version& version, uint64_t waterma
   return out;
 }
 
-Result<SequenceNumber> LargestSequenceInTable(Env* env, const std::string& dbname,
-                                              uint64_t number) {
+namespace {
+
+// The first sequence in table `number` that `known` does not cover, or 0.
+Result<SequenceNumber> FirstUncoveredSequence(Env* env, const std::string& dbname, uint64_t number,
+                                              const KnownSequences& known) {
+  SequenceNumber uncovered = 0;
+  auto check = [&](SequenceNumber s) {
+    if (uncovered == 0 && !known.Covers(s)) uncovered = s;
+    return uncovered == 0;
+  };
+  MMDB_RETURN_IF_ERROR(ReadWholeTable(
+      env, dbname, number, [&](const RangeTombstone& t) { check(t.sequence); },
+      [&](std::string_view, const ParsedInternalKey& p) { return check(p.sequence); }));
+  return uncovered;
+}
+
+}  // namespace
+
+Status CheckUnexplainedTables(Env* env, const std::string& dbname,
+                              const std::vector<uint64_t>& tables, const KnownSequences& known) {
+  for (uint64_t number : tables) {
+    Result<SequenceNumber> uncovered = FirstUncoveredSequence(env, dbname, number, known);
+    if (!uncovered.ok() || uncovered.value() == 0) continue;
+    return Status::Corruption(
+        TableFileName(dbname, number) + " is in no Version but holds sequence " +
+        std::to_string(uncovered.value()) + ", which neither the MANIFEST (up to " +
+        std::to_string(known.manifest_last) +
+        ") nor the WALs hold: the MANIFEST may have lost "
+        "its last edits");
+  }
+  return Status::OK();
+}
+
+Status ReadWholeTable(Env* env, const std::string& dbname, uint64_t number,
+                      const std::function<void(const RangeTombstone&)>& on_tombstone,
+                      const std::function<bool(std::string_view internal_key,
+                                               const ParsedInternalKey& parsed)>& on_entry,
+                      uint64_t* file_size) {
   const std::string path = TableFileName(dbname, number);
   uint64_t size = 0;
   MMDB_RETURN_IF_ERROR(env->GetFileSize(path, &size));
+  if (file_size != nullptr) *file_size = size;
   std::unique_ptr<RandomAccessFile> file;
   MMDB_RETURN_IF_ERROR(env->NewRandomAccessFile(path, &file));
   TableReaderOptions topts;
   topts.verify_checksums = true;
   MMDB_ASSIGN_OR_RETURN(std::shared_ptr<TableReader> table,
                         TableReader::Open(topts, std::move(file), size, number));
-  SequenceNumber largest = 0;
-  for (const RangeTombstone& t : table->range_tombstones()) largest = std::max(largest, t.sequence);
+  for (const RangeTombstone& t : table->range_tombstones()) on_tombstone(t);
   std::unique_ptr<InternalIterator> it =
       table->NewIterator(/*fill_cache=*/false, /*verify_checksums=*/true);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -139,32 +175,16 @@ Result<SequenceNumber> LargestSequenceInTable(Env* env, const std::string& dbnam
     if (!ParseInternalKey(it->key(), &parsed)) {
       return Status::Corruption(path + ": an entry's internal key does not parse");
     }
-    largest = std::max(largest, parsed.sequence);
+    if (!on_entry(it->key(), parsed)) return Status::OK();
   }
-  MMDB_RETURN_IF_ERROR(it->status());
-  return largest;
-}
-
-Status CheckUnexplainedTables(Env* env, const std::string& dbname,
-                              const std::vector<uint64_t>& tables, SequenceNumber known) {
-  for (uint64_t number : tables) {
-    Result<SequenceNumber> largest = LargestSequenceInTable(env, dbname, number);
-    // Unreadable: nothing can be lost by setting it aside unread.
-    if (!largest.ok() || largest.value() <= known) continue;
-    return Status::Corruption(
-        TableFileName(dbname, number) + " is in no Version but holds sequence " +
-        std::to_string(largest.value()) + ", newer than the MANIFEST (" + std::to_string(known) +
-        ") and the WALs know: the MANIFEST may have lost its last edits");
-  }
-  return Status::OK();
+  return it->status();
 }
 
 std::string LostDirName(const std::string& dbname) { return dbname + "/lost"; }
 
-Status MoveTableToLost(Env* env, const std::string& dbname, uint64_t number) {
+Status MoveToLost(Env* env, const std::string& dbname, const std::string& name) {
   const std::string lost = LostDirName(dbname);
   MMDB_RETURN_IF_ERROR(env->CreateDirIfMissing(lost));
-  const std::string name = FormatFileNumber(number) + ".sst";
   // A number may come back once its file left the directory: never
   // overwrite an earlier lost file.
   std::string target = lost + "/" + name;
@@ -173,6 +193,10 @@ Status MoveTableToLost(Env* env, const std::string& dbname, uint64_t number) {
   MMDB_RETURN_IF_ERROR(env->RenameFile(dbname + "/" + name, target));
   MMDB_RETURN_IF_ERROR(env->SyncDir(lost));
   return env->SyncDir(dbname);
+}
+
+Status MoveTableToLost(Env* env, const std::string& dbname, uint64_t number) {
+  return MoveToLost(env, dbname, FormatFileNumber(number) + ".sst");
 }
 
 }  // namespace mmdb

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,8 @@
 #include <mmdb/snapshot.h>
 #include <mmdb/status.h>
 
+#include "sst/table_reader.h"
+#include "types/internal_key.h"
 #include "util/result.h"
 
 namespace mmdb {
@@ -69,25 +72,42 @@ Status AuditRecoveredState(Env* env, const std::string& dbname, const Version& v
 std::vector<uint64_t> UnexplainedTables(const Version& version, uint64_t watermark,
                                         const DirectoryListing& listing);
 
-// The largest sequence number in table `number` of `dbname` (its point
-// entries and range tombstones). Reads the whole table: for the few
-// unexplained tables an Open finds. A table that cannot be read is an error.
-Result<SequenceNumber> LargestSequenceInTable(Env* env, const std::string& dbname, uint64_t number);
+// The sequence numbers an Open's recovered state covers: those up to the
+// MANIFEST's last sequence, and those from the first one the WALs replay on.
+// In between lies what neither holds.
+struct KnownSequences {
+  SequenceNumber manifest_last = 0;
+  SequenceNumber first_replayed = kMaxSequenceNumber + 1;  // none replayed
+  bool Covers(SequenceNumber s) const { return s <= manifest_last || s >= first_replayed; }
+};
 
 // An unexplained table may be set aside only if everything in it is also in
-// what the recovered state replays: its sequences are at most `known` (the
-// larger of the MANIFEST's last sequence and the last one replayed from the
-// WALs). A job a crash interrupted wrote only data that its inputs (still
-// listed) or its WAL (not yet obsolete) hold; a table with newer data came
-// from an edit the MANIFEST lost: Corruption.
+// the recovered state. A job a crash interrupted wrote only data its inputs
+// (still listed, so at most the MANIFEST's last sequence) or its memtable's
+// WAL (not yet obsolete, so replayed) hold. A table holding a sequence that
+// neither covers came from an edit the MANIFEST lost: Corruption. Reads each
+// table whole (they are few); an unreadable one is left to be set aside.
 Status CheckUnexplainedTables(Env* env, const std::string& dbname,
-                              const std::vector<uint64_t>& tables, SequenceNumber known);
+                              const std::vector<uint64_t>& tables, const KnownSequences& known);
+
+// Opens table `number` of `dbname` on its own (no cache) and reads it whole,
+// every block checksummed: `on_tombstone` for each range tombstone, then
+// `on_entry` for each point entry in order, until it returns false. An entry
+// whose key does not parse is Corruption. *file_size gets the table's size.
+Status ReadWholeTable(Env* env, const std::string& dbname, uint64_t number,
+                      const std::function<void(const RangeTombstone&)>& on_tombstone,
+                      const std::function<bool(std::string_view internal_key,
+                                               const ParsedInternalKey& parsed)>& on_entry,
+                      uint64_t* file_size = nullptr);
 
 // The folder unexplained files are moved into.
 std::string LostDirName(const std::string& dbname);
 
-// Moves table `number` into LostDirName(dbname) (created if missing) and
-// syncs both directories.
+// Moves the file `name` of `dbname` into LostDirName(dbname) (created if
+// missing; an earlier lost file of the same name is kept, the new one gets a
+// ".N" suffix) and syncs both directories.
+Status MoveToLost(Env* env, const std::string& dbname, const std::string& name);
+// MoveToLost for table `number`.
 Status MoveTableToLost(Env* env, const std::string& dbname, uint64_t number);
 
 }  // namespace mmdb

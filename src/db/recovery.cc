@@ -110,6 +110,9 @@ Status WalRecovery::ReplayOne(uint64_t number, bool* had_records, bool* torn, Ve
     }
     *had_records = true;
     ++stats_.records;
+    if (WriteBatchInternal::Count(batch) > 0) {
+      stats_.first_sequence = std::min(stats_.first_sequence, WriteBatchInternal::Sequence(batch));
+    }
     const SequenceNumber last =
         WriteBatchInternal::Sequence(batch) + WriteBatchInternal::Count(batch);
     if (WriteBatchInternal::Count(batch) > 0 && last - 1 > *max_sequence) *max_sequence = last - 1;

@@ -35,11 +35,14 @@ class VersionSet;
 struct RecoveryStats {
   uint64_t wals_replayed = 0;
   uint64_t records = 0;
+  // The first sequence of the first replayed record that has one, or
+  // kMaxSequenceNumber + 1 when nothing was replayed.
+  uint64_t first_sequence = (1ull << 56);
   uint64_t torn_tail_offset = 0;  // where the dropped tail of the newest WAL began
   // Records lost to damage (paranoid_checks off): the damaged record and the
   // whole records after it that replay stopped short of.
   uint64_t skipped_corrupt = 0;
-  uint64_t dropped_bytes = 0;     // bytes of WAL not replayed (torn tails and damage)
+  uint64_t dropped_bytes = 0;  // bytes of WAL not replayed (torn tails and damage)
   uint64_t tables_written = 0;
   uint64_t tables_moved_to_lost = 0;  // unexplained tables set aside (db/directory_audit.h)
 };

@@ -9,8 +9,9 @@
 // current one and every reader (iterator, Get, compaction) keeps the Version
 // it started with alive. FileMetaData objects are shared between Versions.
 // Thread safety: immutable after construction, so any number of threads may
-// read one Version. (FileMetaData::being_compacted is the exception: it is
-// guarded by the DB mutex.)
+// read one Version. (FileMetaData::being_compacted and allowed_seeks change
+// while shared: they are atomics whose ordering is written down in
+// version_edit.h.)
 #pragma once
 
 #include <cstddef>

@@ -62,8 +62,36 @@ class SeekBudget {
   mutable std::atomic<int64_t> left_{std::numeric_limits<int64_t>::max()};
 };
 
+// Whether a compaction holds a file as input. Only the DB sets and clears
+// it, under its mutex, and the decisions that read it (the picker, ingestion)
+// read it under the same mutex: the mutex orders it. It is an atomic
+// (relaxed) so that code copying a FileMetaData without that mutex (a
+// checkpoint writing its MANIFEST, an edit built outside the lock) reads it
+// race-free; a copy's mark means nothing, and VersionBuilder clears it on
+// every file it adds.
+class CompactionMark {
+ public:
+  CompactionMark() = default;
+  CompactionMark(const CompactionMark& other) : set_(other.get()) {}
+  CompactionMark& operator=(const CompactionMark& other) {
+    set_.store(other.get(), std::memory_order_relaxed);
+    return *this;
+  }
+  CompactionMark& operator=(bool value) {
+    set_.store(value, std::memory_order_relaxed);
+    return *this;
+  }
+  bool get() const { return set_.load(std::memory_order_relaxed); }
+  operator bool() const { return get(); }  // NOLINT(google-explicit-constructor)
+
+ private:
+  std::atomic<bool> set_{false};
+};
+
 // One SST file in a Version. Shared (std::shared_ptr) by every Version that
-// lists it.
+// lists it. Runtime fields that change after the file enters a Version are
+// atomics with their ordering written down (CompactionMark, SeekBudget);
+// the rest are set before the FileMetaData is shared and never change.
 struct FileMetaData {
   // Persisted in the MANIFEST.
   uint64_t number = 0;
@@ -73,8 +101,8 @@ struct FileMetaData {
   bool has_range_deletions = false;
 
   // Runtime only, never persisted.
-  // Set while a compaction holds the file as input. Guarded by the DB mutex.
-  bool being_compacted = false;
+  // Set while a compaction holds the file as input (see CompactionMark).
+  CompactionMark being_compacted;
   // Table statistics when known (0 when not loaded).
   uint64_t num_entries = 0;
   uint64_t num_deletions = 0;

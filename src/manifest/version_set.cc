@@ -187,6 +187,12 @@ Status VersionSet::WriteSnapshotManifest(uint64_t number, const VersionEdit& edi
   return Status::OK();
 }
 
+Status VersionSet::WriteRepairedState(uint64_t number, const VersionEdit& snapshot) {
+  std::unique_ptr<wal::Writer> writer;
+  MMDB_RETURN_IF_ERROR(WriteSnapshotManifest(number, snapshot, &writer));
+  return writer->Close();
+}
+
 Status VersionSet::LogAndApply(VersionEdit* edit) {
   if (!write_error_.ok()) return write_error_;
 

@@ -62,16 +62,20 @@ class VersionSet {
   // Afterwards manifest_file_number() == 1, NewFileNumber() returns 2.
   Status CreateNew();
 
+  // Starts a DB whose whole state is `snapshot` (a repair rebuilding the
+  // MANIFEST): writes it as the only record of MANIFEST-`number`, syncs it
+  // and points CURRENT at it. The set is not usable afterwards; reopen.
+  Status WriteRepairedState(uint64_t number, const VersionEdit& snapshot);
+
   // Loads the state of an existing DB. Returns NotFound when there is no
   // CURRENT; Corruption when CURRENT is not exactly "MANIFEST-" + a canonical
   // number of at least six digits + "\n", when the MANIFEST holds no whole
   // record or its first record is not a base state (no next file number),
   // when a MANIFEST record other than a torn last one is bad (a checksum
   // mismatch in a whole record is damage, not a torn tail: only lost sectors
-  // at the end are, see wal::Reader::ChecksumTail), when an edit does not decode or does not apply, or
-  // when the resulting levels break the Version ordering rules. On success
-  // the next file number is above every number the MANIFEST mentions
-  // (including the MANIFEST's own).
+  // at the end are, see wal::Reader::ChecksumTail), when an edit does not decode or does not apply,
+  // or when the resulting levels break the Version ordering rules. On success the next file number
+  // is above every number the MANIFEST mentions (including the MANIFEST's own).
   Status Recover();
 
   // Fills in the edit's next file number and last sequence from this set's

@@ -37,9 +37,9 @@ Status TableBuilder::CheckEntry(std::string_view internal_key, std::string_view 
     return Status::InvalidArgument("user key of " + std::to_string(parsed.user_key.size()) +
                                    " bytes exceeds the 8 MiB limit");
   }
-  if (internal_key.size() + value.size() > kMaxEntrySize) {
-    return Status::InvalidArgument("entry of " +
-                                   std::to_string(internal_key.size() + value.size()) +
+  if (parsed.user_key.size() + value.size() > kMaxEntrySize) {
+    return Status::InvalidArgument("key + value of " +
+                                   std::to_string(parsed.user_key.size() + value.size()) +
                                    " bytes exceeds the 64 MiB - 72 limit");
   }
   if (result_.num_entries > 0 && CompareInternalKey(internal_key, last_key_) <= 0) {

@@ -32,13 +32,12 @@ inline constexpr SequenceNumber kMaxSequenceNumber = (1ull << 56) - 1;
 // Type used when seeking: at one sequence, the greatest type sorts first.
 inline constexpr ValueType kValueTypeForSeek = ValueType::kRangeDeletion;
 
-// Size limits of FORMAT.md: user key <= 8 MiB; key + value <= 64 MiB - 72.
+// Size limits of FORMAT.md: user key <= 8 MiB; user key + value <= 64 MiB -
+// 72 (the Rust engine's MAX_WRITE_ENTRY_SIZE). Writes and table builders
+// check the same sum, so an accepted write is always flushable (the 8-byte
+// trailer and the block's own bytes fit in the margin below 64 MiB).
 inline constexpr size_t kMaxUserKeySize = 8u << 20;
 inline constexpr size_t kMaxEntrySize = (64u << 20) - 72;
-// The same limit as a user sees it: every stored entry carries the 8-byte
-// trailer, so user key + value <= 64 MiB - 80. Writes are checked against
-// this, so that an accepted write is always flushable.
-inline constexpr size_t kMaxUserEntrySize = kMaxEntrySize - kTrailerSize;
 
 inline bool IsValidValueType(uint8_t t) { return t <= 2; }
 

@@ -284,7 +284,7 @@ TEST_F(DBDamageTest, WalDamageWithParanoidChecksOffIsCountedNotHidden) {
 TEST_F(DBDamageTest, AnEntryAtTheSizeLimitIsFlushableAndOneByteMoreIsRefused) {
   ASSERT_OK(DB::Open(test::TinyOptions(), dir_, &db_));
   const std::string key = "k";
-  const std::string at_limit(kMaxUserEntrySize - key.size(), 'v');
+  const std::string at_limit(kMaxEntrySize - key.size(), 'v');
   EXPECT_TRUE(db_->Put(WriteOptions(), key, at_limit + "v").IsInvalidArgument());
   ASSERT_OK(db_->Put(WriteOptions(), key, at_limit));
   ASSERT_OK(db_->Flush());
@@ -292,6 +292,65 @@ TEST_F(DBDamageTest, AnEntryAtTheSizeLimitIsFlushableAndOneByteMoreIsRefused) {
   db_.reset();
   ASSERT_OK(DB::Open(test::TinyOptions(), dir_, &db_));
   EXPECT_EQ(test::Get(db_.get(), key).size(), at_limit.size());
+}
+
+}  // namespace mmdb
+
+namespace mmdb {
+
+// RepairDB is the way back from each refusal above: the tables and WALs that
+// survive become a DB again, with every key.
+TEST_F(DBDamageTest, RepairRebuildsWhatOpenRefuses) {
+  enum Damage { kNoCurrent, kFlippedManifest, kEmptyManifest, kManifestCutShort };
+  for (Damage damage : {kNoCurrent, kFlippedManifest, kEmptyManifest, kManifestCutShort}) {
+    SCOPED_TRACE("damage " + std::to_string(damage));
+    test::RemoveTree(dir_);
+    FillInFlushes(3);
+    // More data, some overwritten and deleted, left in the WAL by a crash.
+    Options o = test::TinyOptions();
+    o.write_buffer_size = 4 << 20;
+    ASSERT_OK(DB::Open(o, dir_, &db_));
+    for (int i = 0; i < 50; ++i) ASSERT_OK(db_->Put(Key(i), Value(i + 1)));
+    ASSERT_OK(db_->Flush());  // a second MANIFEST record, which kManifestCutShort loses
+    ASSERT_OK(db_->Delete(Key(60)));
+    const std::string crash = dir_ + "_crash";
+    test::CopyDir(dir_, crash);
+    db_.reset();
+    test::RemoveTree(dir_);
+    fs::rename(crash, dir_);
+
+    const std::string manifest = ManifestPath(dir_);
+    switch (damage) {
+      case kNoCurrent:
+        fs::remove(dir_ + "/CURRENT");
+        break;
+      case kFlippedManifest:
+        XorByte(manifest, RecordEnds(manifest).back() - 3, 0x10);
+        break;
+      case kEmptyManifest:
+        fs::resize_file(manifest, 0);
+        break;
+      case kManifestCutShort:
+        fs::resize_file(manifest, RecordEnds(manifest)[0]);
+        break;
+    }
+    ASSERT_FALSE(DB::Open(test::TinyOptions(), dir_, &db_).ok());
+    RepairSummary summary;
+    ASSERT_OK(RepairDB(dir_, test::TinyOptions(), &summary));
+    EXPECT_GE(summary.tables_kept, 3u);
+    EXPECT_GE(summary.records_recovered, 1u);
+    EXPECT_EQ(summary.records_dropped, 0u);
+    EXPECT_TRUE(fs::exists(dir_ + "/lost"));
+    ASSERT_OK(DB::Open(test::TinyOptions(), dir_, &db_));
+    std::map<std::string, std::string> expected;
+    for (int i = 0; i < keys_; ++i) expected[Key(i)] = i < 50 ? Value(i + 1) : Value(i);
+    expected.erase(Key(60));
+    EXPECT_EQ(test::Scan(db_.get()), expected);
+    for (const auto& [key, value] : expected) ASSERT_EQ(test::Get(db_.get(), key), value);
+    EXPECT_EQ(test::Get(db_.get(), Key(60)), "NOT_FOUND");
+    ASSERT_OK(db_->Close());
+    db_.reset();
+  }
 }
 
 }  // namespace mmdb
