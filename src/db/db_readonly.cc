@@ -94,7 +94,10 @@ Status DBReadOnly::TryLoad() {
   std::vector<std::string> children;
   MMDB_RETURN_IF_ERROR(env_->GetChildren(dbname_, &children));
   VersionSet versions(dbname_, env_.get(), options_.num_levels);
-  MMDB_RETURN_IF_ERROR(versions.Recover());
+  // How far each file's range tombstones reach (not in the MANIFEST): point
+  // lookups need it to find a tombstone reaching past its file's largest key.
+  MMDB_RETURN_IF_ERROR(
+      versions.Recover([this](FileMetaData* f) { FillRangeDelEnd(table_cache_.get(), f); }));
 
   std::vector<uint64_t> wals;
   for (const std::string& name : children) {

@@ -9,7 +9,9 @@
 namespace mmdb {
 
 VersionBuilder::VersionBuilder(std::shared_ptr<const Version> base)
-    : num_levels_(base->num_levels()), levels_(static_cast<size_t>(num_levels_)) {
+    : num_levels_(base->num_levels()),
+      empty_base_(base->TotalFiles() == 0),
+      levels_(static_cast<size_t>(num_levels_)) {
   for (int level = 0; level < num_levels_; ++level) {
     for (const auto& f : base->files(level)) {
       levels_[level].emplace(f->number, f);
@@ -49,6 +51,13 @@ Status VersionBuilder::Apply(const VersionEdit& edit) {
     levels_[level].emplace(meta.number, std::move(f));
   }
   return Status::OK();
+}
+
+void VersionBuilder::ForEachNewFile(const std::function<void(FileMetaData*)>& fn) {
+  MMDB_INVARIANT(empty_base_);
+  for (auto& level : levels_) {
+    for (auto& [number, f] : level) fn(f.get());
+  }
 }
 
 Result<std::shared_ptr<const Version>> VersionBuilder::Finish() const {
