@@ -74,6 +74,7 @@ Result<std::shared_ptr<const Version>> VersionBuilder::Finish() const {
       });
     }
   }
+  v->IndexReach();
   MMDB_RETURN_IF_ERROR(v->CheckConsistency());
   return std::shared_ptr<const Version>(std::move(v));
 }
