@@ -129,6 +129,15 @@ struct Options {
   uint64_t rate_limit_bytes_per_sec = 0;
   // User garbage-collection hook called during compaction. Default: null.
   std::shared_ptr<CompactionFilter> compaction_filter;
+  // For compatibility testing only. How a compaction writes a range
+  // tombstone that spans the cut between two of its output files. false:
+  // each output file holds the part of it within its own key span (MMDB's
+  // layout). true: the tombstone stays whole in the output file that holds
+  // its begin key, reaching into the key range of later files of the level
+  // (the layout the Rust engine writes, which every reader and the picker
+  // must handle). Both read back the same; the switch lets randomized tests
+  // produce Rust-layout files. Default: false.
+  bool rust_tombstone_layout = false;
 
   // ---- Environment -----------------------------------------------------
   // File system and clock; null = Env::Default() (POSIX). Default: null.

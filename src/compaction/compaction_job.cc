@@ -147,13 +147,21 @@ Status CompactionJob::RunSlice(Slice* slice) {
   out.grandparents = &sorted_grandparents_;
   out.max_grandparent_overlap_bytes =
       kMaxGrandparentOverlapFactor * compaction_.max_output_file_size();
+  out.keep_tombstones_whole = opts.rust_tombstone_layout;
 
   // The kept tombstones, clipped to the slice (the first slice starts at the
-  // compaction's smallest key: no output may begin below it).
+  // compaction's smallest key: no output may begin below it). Kept whole,
+  // a tombstone goes to the slice holding its begin key instead.
   const std::string_view floor =
       slice->lower.has_value() ? std::string_view(*slice->lower) : compaction_.smallest_user_key();
   std::vector<RangeTombstone> tombstones;
   for (const RangeTombstone& t : kept_tombstones_) {
+    if (opts.rust_tombstone_layout) {
+      const bool in_slice = (!slice->lower.has_value() || t.begin >= *slice->lower) &&
+                            (!slice->upper.has_value() || t.begin < *slice->upper);
+      if (in_slice) tombstones.push_back(t);
+      continue;
+    }
     RangeTombstone c;
     c.begin = std::string(std::max<std::string_view>(t.begin, floor));
     c.end = slice->upper.has_value() ? std::string(std::min<std::string_view>(t.end, *slice->upper))

@@ -80,13 +80,16 @@ Status CompactionOutputs::CutBefore(std::string_view u) {
   while (!pending_.empty() && CompareUserKey(ExtractUserKey(pending_.begin()->first), cut) < 0) {
     auto node = pending_.extract(pending_.begin());
     const std::string& end = node.mapped();
-    const bool crosses = CompareUserKey(end, cut) > 0;
+    const bool crosses = !options_.keep_tombstones_whole && CompareUserKey(end, cut) > 0;
     MMDB_RETURN_IF_ERROR(AddTombstone(node.key(), crosses ? std::string_view(cut) : end));
     if (crosses) AddPending(cut, end, ExtractSequence(node.key()));
   }
-  // Tombstones already written that reach past the cut continue in the next file.
-  for (const RangeTombstone& t : open_) {
-    if (CompareUserKey(t.end, cut) > 0) AddPending(cut, t.end, t.sequence);
+  // Tombstones already written that reach past the cut continue in the next
+  // file (unless they stay whole in this one).
+  if (!options_.keep_tombstones_whole) {
+    for (const RangeTombstone& t : open_) {
+      if (CompareUserKey(t.end, cut) > 0) AddPending(cut, t.end, t.sequence);
+    }
   }
   open_.clear();
   return FinishFile();

@@ -23,6 +23,10 @@
 //     (the builder has written it already); the copy is harmless, since it
 //     carries the same sequence, and file bounds only count tombstone begins,
 //     so the files stay disjoint by user key.
+// With keep_tombstones_whole (the Rust engine's layout, for compatibility
+// tests) nothing is clipped or re-opened at a cut: a tombstone is written
+// once, whole, into the file its begin key falls in, and may reach past that
+// file's largest key into the next files.
 // Identical (begin, sequence) keys are merged into one (the longer end).
 // With tombstones but no point entry at all, one file holds the tombstones.
 //
@@ -64,6 +68,9 @@ struct CompactionOutputOptions {
   // may be null.
   const std::vector<std::shared_ptr<FileMetaData>>* grandparents = nullptr;
   uint64_t max_grandparent_overlap_bytes = 0;
+  // Write each tombstone whole into the file holding its begin key instead
+  // of splitting it at cuts (Options::rust_tombstone_layout).
+  bool keep_tombstones_whole = false;
 };
 
 class CompactionOutputs {

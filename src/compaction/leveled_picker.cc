@@ -46,6 +46,24 @@ KeyRange RangeOf(const Compaction::FileList& a, const Compaction::FileList& b) {
   return r;
 }
 
+// The end of `r` for an overlap query: its largest key, or unbounded when
+// some file's tombstones reach an unknown distance.
+std::optional<std::string_view> EndOf(const KeyRange& r) {
+  if (r.has_range_deletions) return std::nullopt;
+  return std::string_view(r.largest);
+}
+
+// `files` (of `level`) widened over every file of the level whose effective
+// range meets theirs, transitively.
+Compaction::FileList WidenOverReach(const Version& v, int level, Compaction::FileList files) {
+  for (;;) {
+    const KeyRange r = RangeOf(files, {});
+    Compaction::FileList wider = v.OverlappingFiles(level, r.smallest, EndOf(r));
+    if (wider.size() == files.size()) return files;
+    files = std::move(wider);
+  }
+}
+
 std::string FormatReason(const char* what, int level, double score) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%s L%d score %.2f", what, level, score);
@@ -134,10 +152,9 @@ std::unique_ptr<Compaction> LeveledPicker::PickReadTriggered(const Version& v) {
       // As for size: every L0 file (they overlap) and what they cover in L1.
       c = PickL0(v, reason);
     } else if (!file->being_compacted) {
-      FileList below = v.OverlappingFiles(r.level + 1, ExtractUserKey(file->smallest),
-                                          EffectiveLargestUserKey(*file));
-      if (!AnyBeingCompacted(below)) {
-        c = Make(v, r.level, r.level + 1, {file}, std::move(below), reason);
+      FileList inputs, below;
+      if (ExpandInputs(v, r.level, r.level + 1, {file}, &inputs, &below)) {
+        c = Make(v, r.level, r.level + 1, std::move(inputs), std::move(below), reason);
       }
     }
     if (c == nullptr) {  // an input is busy: try the next request, keep this one
@@ -155,11 +172,10 @@ std::unique_ptr<Compaction> LeveledPicker::PickL0(const Version& v, std::string 
   const FileList& l0 = v.files(0);
   // One L0 compaction at a time: L0 files overlap each other, so a second
   // one could move newer versions of a key below older ones.
-  if (l0.empty() || AnyBeingCompacted(l0)) return nullptr;
-  const KeyRange r = RangeOf(l0, {});
-  FileList l1 = v.OverlappingFiles(1, r.smallest, r.largest);
-  if (AnyBeingCompacted(l1)) return nullptr;
-  return Make(v, 0, 1, l0, std::move(l1), std::move(reason));
+  if (l0.empty()) return nullptr;
+  FileList inputs, l1;
+  if (!ExpandInputs(v, 0, 1, l0, &inputs, &l1)) return nullptr;
+  return Make(v, 0, 1, std::move(inputs), std::move(l1), std::move(reason));
 }
 
 std::unique_ptr<Compaction> LeveledPicker::PickRoundRobin(const Version& v, int level,
@@ -178,11 +194,11 @@ std::unique_ptr<Compaction> LeveledPicker::PickRoundRobin(const Version& v, int 
   for (size_t k = 0; k < n; ++k) {
     const auto& f = files[(start + k) % n];
     if (f->being_compacted) continue;
-    FileList below =
-        v.OverlappingFiles(level + 1, ExtractUserKey(f->smallest), EffectiveLargestUserKey(*f));
-    if (AnyBeingCompacted(below)) continue;
-    next_key_after_[level] = std::string(EffectiveLargestUserKey(*f));
-    return Make(v, level, level + 1, {f}, std::move(below), FormatReason("size", level, score));
+    FileList inputs, below;
+    if (!ExpandInputs(v, level, level + 1, {f}, &inputs, &below)) continue;
+    next_key_after_[level] = RangeOf(inputs, {}).largest;
+    return Make(v, level, level + 1, std::move(inputs), std::move(below),
+                FormatReason("size", level, score));
   }
   return nullptr;
 }
@@ -210,14 +226,11 @@ std::unique_ptr<Compaction> LeveledPicker::PickDeletionTriggered(const Version& 
           f->num_entries >= kMinEntriesForDeletionRatio && f->num_deletions * 2 >= f->num_entries;
       const bool covers_below = f->has_range_deletions && HasOverlapBelow(v, level, *f);
       if (!dense && !covers_below) continue;
-      FileList below;
-      if (!in_place) {
-        below =
-            v.OverlappingFiles(level + 1, ExtractUserKey(f->smallest), EffectiveLargestUserKey(*f));
-        if (AnyBeingCompacted(below)) continue;
-      }
+      const int output_level = in_place ? level : level + 1;
+      FileList inputs, below;
+      if (!ExpandInputs(v, level, output_level, {f}, &inputs, &below)) continue;
       if (in_place) allow_in_place_ = false;
-      return Make(v, level, in_place ? level : level + 1, {f}, std::move(below),
+      return Make(v, level, output_level, std::move(inputs), std::move(below),
                   "deletion-triggered");
     }
   }
@@ -229,26 +242,34 @@ std::unique_ptr<Compaction> LeveledPicker::PickRange(const Version& v, int level
                                                      std::optional<std::string_view> end,
                                                      int bottom_level) {
   if (bottom_level < 0) bottom_level = v.num_levels() - 1;
-  FileList inputs = v.OverlappingFiles(level, begin, end);
-  if (inputs.empty()) return nullptr;
-  if (level == 0) {
-    // L0 files overlap: widen until no L0 file left out overlaps the range,
-    // or a left-out older file could keep a version older than one moved down.
-    for (;;) {
-      const KeyRange r = RangeOf(inputs, {});
-      FileList wider = v.OverlappingFiles(0, r.smallest, r.largest);
-      if (wider.size() == inputs.size()) break;
-      inputs = std::move(wider);
-    }
-  }
+  FileList seed = v.OverlappingFiles(level, begin, end);
+  if (seed.empty()) return nullptr;
   const int output_level = level >= bottom_level ? level : level + 1;
-  FileList below;
-  if (output_level != level) {
-    const KeyRange r = RangeOf(inputs, {});
-    below = v.OverlappingFiles(output_level, r.smallest, r.largest);
-  }
-  if (AnyBeingCompacted(inputs) || AnyBeingCompacted(below)) return nullptr;
+  FileList inputs, below;
+  if (!ExpandInputs(v, level, output_level, std::move(seed), &inputs, &below)) return nullptr;
   return Make(v, level, output_level, std::move(inputs), std::move(below), "manual");
+}
+
+// Why widen. L0 files overlap one another: a left-out older L0 file could
+// keep a version older than one moved down. At L1+, a left-out file whose
+// range tombstones reach into the inputs' range may be older than entries
+// there; once those move below it, its tombstones would hide them (readers
+// trust that an upper level is newer). And a left-out file that an input's
+// tombstone reaches into may hold entries that tombstone hides; a
+// bottommost compaction would drop the tombstone and bring them back.
+// Taking every file whose effective range meets the inputs' (until none is
+// left out), at both levels, keeps a tombstone and the entries it reaches
+// in one merge, where sequence numbers decide.
+bool LeveledPicker::ExpandInputs(const Version& v, int level, int output_level, FileList seed,
+                                 FileList* inputs, FileList* below) const {
+  *inputs = WidenOverReach(v, level, std::move(seed));
+  below->clear();
+  if (output_level != level) {
+    const KeyRange r = RangeOf(*inputs, {});
+    FileList overlap = v.OverlappingFiles(output_level, r.smallest, r.largest);
+    if (!overlap.empty()) *below = WidenOverReach(v, output_level, std::move(overlap));
+  }
+  return !AnyBeingCompacted(*inputs) && !AnyBeingCompacted(*below);
 }
 
 std::unique_ptr<Compaction> LeveledPicker::Make(const Version& v, int level, int output_level,

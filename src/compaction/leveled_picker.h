@@ -13,6 +13,14 @@
 //     ("read-triggered"), oldest request first.
 //   - With none of those, files dense with deletions, or holding range
 //     tombstones over older data, are compacted ("deletion-triggered").
+//   - Whatever the trigger, the inputs at a level are widened over every
+//     file of that level whose effective range (range tombstone reach
+//     included) meets theirs, transitively, and the next-level inputs are
+//     the files meeting that widened range, widened the same way. A range
+//     tombstone may reach past its file's largest key into later files of
+//     the level (the Rust engine's layout): moving one of those below the
+//     tombstone alone would let it hide their newer entries, and dropping
+//     the tombstone at the bottom without them would revive their older ones.
 //
 // Owner: the DB, one per column of levels. Thread safety: not thread-safe;
 // the DB calls it under its mutex (which also guards being_compacted, which
@@ -76,6 +84,12 @@ class LeveledPicker {
   std::unique_ptr<Compaction> PickRoundRobin(const Version& v, int level, double score);
   std::unique_ptr<Compaction> PickReadTriggered(const Version& v);
   std::unique_ptr<Compaction> PickDeletionTriggered(const Version& v);
+  // The inputs for compacting `seed` (files of `level`) into output_level:
+  // *inputs = seed widened as described at the top, *below = what that
+  // range meets in output_level, widened too (none when output_level ==
+  // level). False when one of them is being compacted.
+  bool ExpandInputs(const Version& v, int level, int output_level, FileList seed, FileList* inputs,
+                    FileList* below) const;
   // Builds the Compaction: grandparents, bottommost flag, target size.
   std::unique_ptr<Compaction> Make(const Version& v, int level, int output_level,
                                    FileList level_inputs, FileList output_inputs,

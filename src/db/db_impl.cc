@@ -92,7 +92,9 @@ Status DBImpl::Open() {
     if (options_.error_if_exists) {
       return Status::InvalidArgument(dbname_ + ": exists (error_if_exists is true)");
     }
-    MMDB_RETURN_IF_ERROR(versions_->Recover());
+    // How far each file's range tombstones reach (not in the MANIFEST).
+    MMDB_RETURN_IF_ERROR(
+        versions_->Recover([this](FileMetaData* f) { FillRangeDelEnd(table_cache_.get(), f); }));
     MMDB_RETURN_IF_ERROR(AuditRecoveredState(env_.get(), dbname_, *versions_->current(),
                                              versions_->log_number(), listing,
                                              options_.paranoid_checks));
@@ -147,11 +149,6 @@ Status DBImpl::Open() {
 
   mem_ = std::make_shared<MemTable>();
   mem_log_number_ = log_number;
-  // How far each file's range tombstones reach (not stored in the MANIFEST).
-  const std::shared_ptr<const Version> current = versions_->current();
-  for (int level = 0; level < current->num_levels(); ++level) {
-    for (const auto& f : current->files(level)) FillRangeDelEnd(f.get());
-  }
   InstallSuperVersion();
   DeleteObsoleteFiles();
   for (int i = 0; i < options_.max_background_compactions; ++i) {
@@ -389,11 +386,6 @@ Status DBImpl::SwitchMemTable() {
   imm_.push_front({mem_, mem_log_number_});
   mem_ = std::make_shared<MemTable>();
   mem_log_number_ = log_number;
-  // How far each file's range tombstones reach (not stored in the MANIFEST).
-  const std::shared_ptr<const Version> current = versions_->current();
-  for (int level = 0; level < current->num_levels(); ++level) {
-    for (const auto& f : current->files(level)) FillRangeDelEnd(f.get());
-  }
   InstallSuperVersion();
   bg_cv_.SignalAll();  // wakes the flush thread
   return Status::OK();

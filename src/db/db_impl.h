@@ -112,11 +112,9 @@ class DBImpl final : public DB {
   // this edit), else the next unused one. Below it, a table no Version lists
   // is provably obsolete (db/directory_audit.h).
   Status LogAndApply(VersionEdit* edit) REQUIRES(mu_);
-  // Sets f->range_del_end from the file's tombstones (opens the table).
-  // Opens a table just written (flush, compaction) through the table cache
-  // and fills its range_del_end; an unreadable table is an error.
-  Status OpenNewTable(FileMetaData* f);
-  void FillRangeDelEnd(FileMetaData* f);
+  // Opens a table just written (flush, compaction) through the table cache;
+  // an unreadable table is an error.
+  Status OpenNewTable(const FileMetaData& f);
   Status WaitForFlush() REQUIRES(mu_);
   void RecordBackgroundError(const Status& s) REQUIRES(mu_);
 

@@ -62,7 +62,7 @@ Status DBImpl::FlushOldestImmutable() {
     s = BuildTable(env_.get(), dbname_, TableOptionsForLevel(options_, 0), number, points.get(),
                    tombstones.get(), rate_limiter_.get(), &meta);
     if (s.ok() && meta.file_size > 0) s = env_->SyncDir(dbname_);
-    if (s.ok() && meta.file_size > 0) s = OpenNewTable(&meta);
+    if (s.ok() && meta.file_size > 0) s = OpenNewTable(meta);
     mu_.Lock();
   }
   if (s.ok()) {
@@ -102,23 +102,14 @@ Status DBImpl::Flush() {
   return WaitForFlush();
 }
 
-void DBImpl::FillRangeDelEnd(FileMetaData* f) {
-  if (!f->has_range_deletions || !f->range_del_end.empty()) return;
-  auto table = table_cache_->Get(f->number, f->file_size);
-  if (!table.ok()) return;  // unknown reach: the picker treats it as unbounded
-  for (const RangeTombstone& t : (*table)->range_tombstones()) {
-    if (CompareUserKey(t.end, f->range_del_end) > 0) f->range_del_end = t.end;
-  }
-}
-
 // A table just written is opened through the table cache before it is
 // installed: its footer, index, filters and range deletions are read back
 // with checksums (a file that cannot be read never enters a Version), and
-// readers and the L0 pins then find it open.
-Status DBImpl::OpenNewTable(FileMetaData* f) {
-  auto table = table_cache_->Get(f->number, f->file_size);
+// readers and the L0 pins then find it open. (Its range_del_end came with
+// its build.)
+Status DBImpl::OpenNewTable(const FileMetaData& f) {
+  auto table = table_cache_->Get(f.number, f.file_size);
   if (!table.ok()) return std::move(table).status();
-  FillRangeDelEnd(f);
   return Status::OK();
 }
 
@@ -194,7 +185,7 @@ Status DBImpl::RunCompaction(Compaction* c) {
     if (s.ok() && !result.outputs.empty()) s = env_->SyncDir(dbname_);
     for (FileMetaData& out : result.outputs) {
       if (!s.ok()) break;
-      s = OpenNewTable(&out);
+      s = OpenNewTable(out);
     }
     mu_.Lock();
     for (const FileMetaData& out : result.outputs) outputs.push_back(out.number);

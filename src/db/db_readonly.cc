@@ -95,7 +95,10 @@ Status DBReadOnly::TryLoad() {
   DirectoryListing listing;
   MMDB_RETURN_IF_ERROR(DirectoryListing::Read(env_.get(), dbname_, &listing));
   VersionSet versions(dbname_, env_.get(), options_.num_levels);
-  MMDB_RETURN_IF_ERROR(versions.Recover());
+  // How far each file's range tombstones reach (not in the MANIFEST): point
+  // lookups need it to find a tombstone reaching past its file's largest key.
+  MMDB_RETURN_IF_ERROR(
+      versions.Recover([this](FileMetaData* f) { FillRangeDelEnd(table_cache_.get(), f); }));
   // The same checks as a writable open (db/directory_audit.h), so a damaged
   // directory never reads as a smaller valid one. A writer changing the
   // directory meanwhile makes them fail; Open then starts over.

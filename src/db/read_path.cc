@@ -29,18 +29,16 @@ bool FileOverlapsBounds(const FileMetaData& f, const InternalIteratorSpec& spec)
   return true;
 }
 
-// The files of a sorted level (L1+) that may hold keys in [lower, upper): a
-// contiguous run found by binary search, since the files' effective ranges
-// (tombstone reach included) are ordered and disjoint within a level.
+// The files of a sorted level (L1+) that may hold keys in [lower, upper),
+// their range tombstones included: a contiguous run found by binary search.
+// It starts at the first file whose effective range may reach `lower` (an
+// earlier file's tombstones can reach past later files' keys).
 std::span<const std::shared_ptr<FileMetaData>> LevelFilesInBounds(
-    const std::vector<std::shared_ptr<FileMetaData>>& files, const InternalIteratorSpec& spec) {
+    const Version& v, int level, const InternalIteratorSpec& spec) {
+  const auto& files = v.files(level);
   auto begin = files.begin();
   auto end = files.end();
-  if (spec.lower_bound) {
-    begin = std::partition_point(begin, end, [&](const std::shared_ptr<FileMetaData>& f) {
-      return EffectiveLargestUserKey(*f) < std::string_view(*spec.lower_bound);
-    });
-  }
+  if (spec.lower_bound) begin += static_cast<long>(v.FirstFileReaching(level, *spec.lower_bound));
   if (spec.upper_bound) {
     end = std::partition_point(begin, end, [&](const std::shared_ptr<FileMetaData>& f) {
       return ExtractUserKey(f->smallest) < std::string_view(*spec.upper_bound);
@@ -61,10 +59,13 @@ bool FileMayCover(const FileMetaData& f, std::string_view user_key) {
 // memtables, L0 files, then one level at a time), keeping `cover`: the
 // largest visible sequence of a range tombstone over the key met so far. In
 // each source, the source's own tombstones join `cover` first; a point entry
-// found there answers unless a tombstone newer than it covers it. After a
-// source, a nonzero `cover` ends the walk with NotFound: every version in an
-// older source is older than a tombstone of a newer one (the invariant
-// RangeTombstoneView relies on), so a covered key costs no further I/O.
+// found there answers unless a tombstone newer than it covers it (sequences
+// decide within a source: in a level, a file's tombstones may reach into
+// later files holding newer entries). After a source, a nonzero `cover`
+// ends the walk with NotFound: every version in an older source is older
+// than a tombstone of a newer one (the invariant RangeTombstoneView relies
+// on, which the compaction picker keeps), so a covered key costs no
+// further I/O.
 namespace {
 
 // Counts the files a lookup searched; on the way out, names the first of
@@ -175,8 +176,11 @@ Status PointLookup(const ReadContext& ctx, const SuperVersion& sv, const ReadOpt
     const auto& files = v.files(level);
     if (files.empty()) continue;
     const size_t i = v.FindFile(level, lkey.internal_key());
-    // The left neighbour's tombstones may reach past its largest key.
-    if (i > 0 && visit(*files[i - 1], level, /*point=*/false, &s)) return s;
+    // Files before i end below the key, but their tombstones may reach
+    // past their largest keys, across later files, up to the key.
+    for (size_t j = v.FirstFileReaching(level, user_key); j < i; ++j) {
+      if (visit(*files[j], level, /*point=*/false, &s)) return s;
+    }
     if (i < files.size() &&
         visit(*files[i], level, user_key >= ExtractUserKey(files[i]->smallest), &s)) {
       return s;
@@ -267,8 +271,7 @@ MergedIterator NewMergedIterator(const ReadContext& ctx, const SuperVersion& sv,
       continue;
     }
     // One source per deeper level: the tombstones of every file met.
-    const std::span<const std::shared_ptr<FileMetaData>> files =
-        LevelFilesInBounds(v.files(level), spec);
+    const std::span<const std::shared_ptr<FileMetaData>> files = LevelFilesInBounds(v, level, spec);
     if (files.empty()) continue;
     const size_t source = children.size();
     bool failed = false;

@@ -5,11 +5,21 @@
 #include "manifest/version_set.h"
 #include "memtable/memtable.h"
 #include "memtable/memtable_inserter.h"
+#include "sst/table_cache.h"
 #include "types/write_batch_internal.h"
 #include "wal/reader.h"
 #include "wal/record_scan.h"
 
 namespace mmdb {
+
+void FillRangeDelEnd(TableCache* tables, FileMetaData* f) {
+  if (!f->has_range_deletions || !f->range_del_end.empty()) return;
+  auto table = tables->Get(f->number, f->file_size);
+  if (!table.ok()) return;  // unknown reach (see the header)
+  for (const RangeTombstone& t : (*table)->range_tombstones()) {
+    if (CompareUserKey(t.end, f->range_del_end) > 0) f->range_del_end = t.end;
+  }
+}
 
 namespace {
 

@@ -30,6 +30,15 @@
 
 namespace mmdb {
 
+class TableCache;
+
+// Sets f->range_del_end, which the MANIFEST does not store, from the file's
+// range tombstones, opening the table through `tables`. Used at Open for the
+// files recovered from the MANIFEST, before their Version is shared. A table
+// that cannot be opened leaves it empty: the reach is unknown, which the
+// picker treats as unbounded (and reading the file will report the error).
+void FillRangeDelEnd(TableCache* tables, FileMetaData* f);
+
 class VersionSet;
 
 struct RecoveryStats {

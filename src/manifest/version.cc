@@ -6,6 +6,7 @@
 
 #include "types/internal_key.h"
 #include "util/coding.h"
+#include "util/invariant.h"
 
 namespace mmdb {
 
@@ -31,6 +32,36 @@ size_t Version::FindFile(int level, std::string_view internal_key) const {
     return CompareInternalKey(f->largest, internal_key) < 0;
   });
   return static_cast<size_t>(it - files.begin());
+}
+
+void Version::IndexReach() {
+  for (size_t level = 1; level < levels_.size(); ++level) {
+    const FileList& files = levels_[level];
+    std::vector<uint32_t>& furthest = furthest_[level];
+    furthest.assign(files.size(), 0);
+    for (size_t i = 1; i < files.size(); ++i) {
+      const uint32_t best = furthest[i - 1];
+      const bool further = CompareUserKey(EffectiveLargestUserKey(*files[i]),
+                                          EffectiveLargestUserKey(*files[best])) > 0;
+      furthest[i] = further ? static_cast<uint32_t>(i) : best;
+    }
+  }
+}
+
+size_t Version::FirstFileReaching(int level, std::string_view user_key) const {
+  const FileList& files = levels_[level];
+  const std::vector<uint32_t>& furthest = furthest_[level];
+  MMDB_INVARIANT(furthest.size() == files.size());
+  size_t lo = 0, hi = files.size();
+  while (lo < hi) {  // first i whose files[0..i] reach user_key
+    const size_t mid = lo + (hi - lo) / 2;
+    if (CompareUserKey(EffectiveLargestUserKey(*files[furthest[mid]]), user_key) < 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
 }
 
 const FileMetaData* Version::FirstOfOverlapping(std::string_view user_key, int* level) const {
@@ -69,13 +100,8 @@ Version::FileList Version::OverlappingFiles(int level, std::optional<std::string
     return true;
   };
   size_t i = 0;
-  if (level > 0 && begin) {
-    // Sorted and disjoint: skip every file that ends before `begin`.
-    auto it = std::partition_point(files.begin(), files.end(), [&](const auto& f) {
-      return CompareUserKey(EffectiveLargestUserKey(*f), *begin) < 0;
-    });
-    i = static_cast<size_t>(it - files.begin());
-  }
+  // Sorted: skip the files that, tombstones included, end before `begin`.
+  if (level > 0 && begin) i = FirstFileReaching(level, *begin);
   for (; i < files.size(); ++i) {
     if (overlaps(*files[i])) {
       out.push_back(files[i]);

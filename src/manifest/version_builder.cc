@@ -9,7 +9,9 @@
 namespace mmdb {
 
 VersionBuilder::VersionBuilder(std::shared_ptr<const Version> base)
-    : num_levels_(base->num_levels()), levels_(static_cast<size_t>(num_levels_)) {
+    : num_levels_(base->num_levels()),
+      empty_base_(base->TotalFiles() == 0),
+      levels_(static_cast<size_t>(num_levels_)) {
   for (int level = 0; level < num_levels_; ++level) {
     for (const auto& f : base->files(level)) {
       levels_[level].emplace(f->number, f);
@@ -51,6 +53,13 @@ Status VersionBuilder::Apply(const VersionEdit& edit) {
   return Status::OK();
 }
 
+void VersionBuilder::ForEachNewFile(const std::function<void(FileMetaData*)>& fn) {
+  MMDB_INVARIANT(empty_base_);
+  for (auto& level : levels_) {
+    for (auto& [number, f] : level) fn(f.get());
+  }
+}
+
 Result<std::shared_ptr<const Version>> VersionBuilder::Finish() const {
   std::shared_ptr<Version> v(new Version(num_levels_));
   for (int level = 0; level < num_levels_; ++level) {
@@ -65,6 +74,7 @@ Result<std::shared_ptr<const Version>> VersionBuilder::Finish() const {
       });
     }
   }
+  v->IndexReach();
   MMDB_RETURN_IF_ERROR(v->CheckConsistency());
   return std::shared_ptr<const Version>(std::move(v));
 }

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -40,12 +41,18 @@ class VersionBuilder {
   // discarded.
   Status Apply(const VersionEdit& edit);
 
+  // Calls fn on every live file, so that runtime-only metadata can be set
+  // before Finish (MANIFEST replay fills range_del_end this way).
+  // REQUIRES: the base was empty, so no other Version shares these files.
+  void ForEachNewFile(const std::function<void(FileMetaData*)>& fn);
+
   // The Version holding the base plus every applied edit, or Corruption if
   // it breaks the ordering rules. Files kept from the base are shared with it.
   Result<std::shared_ptr<const Version>> Finish() const;
 
  private:
   const int num_levels_;
+  const bool empty_base_;
   // Live files per level, keyed by number.
   std::vector<std::map<uint64_t, std::shared_ptr<FileMetaData>>> levels_;
   // number -> level of every live file, to reject duplicates.

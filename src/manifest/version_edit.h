@@ -107,10 +107,13 @@ struct FileMetaData {
   uint64_t num_entries = 0;
   uint64_t num_deletions = 0;
   // The largest end (exclusive user key) of the file's range tombstones, or
-  // empty when it has none. A tombstone may reach past `largest` (which only
-  // counts tombstone begins, as the format defines it), so overlap decisions
-  // use EffectiveLargestUserKey. Filled by the DB whenever a file with range
-  // deletions enters a Version.
+  // empty when it has none (or, after a failed table open, when the reach of
+  // its tombstones is unknown). A tombstone may reach past `largest` (which
+  // only counts tombstone begins, as the format defines it), so overlap
+  // decisions use EffectiveLargestUserKey. Set once, where the metadata is
+  // made: from the build (FileMetaDataFromTable), by ingestion, or by
+  // opening the table for a file recovered from the MANIFEST, always before
+  // the file enters a Version (which indexes it); never changed after.
   std::string range_del_end;
   // Reads this file may still waste before a read-triggered compaction.
   SeekBudget allowed_seeks;
@@ -124,6 +127,7 @@ inline FileMetaData FileMetaDataFromTable(uint64_t number, const TableBuildResul
   f.smallest = r.smallest_key;
   f.largest = r.largest_key;
   f.has_range_deletions = r.has_range_deletions;
+  f.range_del_end = r.range_del_end;
   f.num_entries = r.num_entries;
   f.num_deletions = r.num_deletions;
   return f;

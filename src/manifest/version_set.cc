@@ -86,7 +86,7 @@ Status VersionSet::CreateNew() {
   return Status::OK();
 }
 
-Status VersionSet::Recover() {
+Status VersionSet::Recover(const std::function<void(FileMetaData*)>& prepare) {
   const std::string current_path = CurrentFileName(dbname_);
   if (!env_->FileExists(current_path)) return Status::NotFound(current_path + " does not exist");
   std::string contents;
@@ -137,6 +137,7 @@ Status VersionSet::Recover() {
   // Every MANIFEST starts with a synced base state, so one without a whole
   // record was truncated or overwritten, not torn by a crash.
   if (records == 0) return Status::Corruption(path + ": holds no complete record");
+  if (prepare) builder.ForEachNewFile(prepare);
   Result<std::shared_ptr<const Version>> v = builder.Finish();
   if (!v.ok()) return v.status().WithContext(path);
 

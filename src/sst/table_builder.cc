@@ -66,6 +66,7 @@ Status TableBuilder::Add(std::string_view internal_key, std::string_view value) 
     range_del_block_.Add(internal_key, value);
     result_.has_range_deletions = true;
     ++result_.num_range_deletions;
+    if (CompareUserKey(value, result_.range_del_end) > 0) result_.range_del_end.assign(value);
     last_key_.assign(internal_key);
     return Status::OK();
   }

@@ -46,6 +46,9 @@ struct TableBuildResult {
   std::string smallest_key;
   std::string largest_key;
   bool has_range_deletions = false;
+  // The largest end (exclusive user key) over the range deletions; empty
+  // when there are none. Tombstones may reach this far past largest_key.
+  std::string range_del_end;
   uint64_t num_entries = 0;          // every Add(), range deletions included
   uint64_t num_deletions = 0;        // kDeletion entries
   uint64_t num_range_deletions = 0;  // kRangeDeletion entries

@@ -94,6 +94,7 @@ std::string Options::ToString() const {
     << "read_triggered_compaction: " << (read_triggered_compaction ? "true" : "false") << "\n"
     << "rate_limit_bytes_per_sec: " << rate_limit_bytes_per_sec << "\n"
     << "compaction_filter: " << (compaction_filter ? "set" : "none") << "\n"
+    << "rust_tombstone_layout: " << (rust_tombstone_layout ? "true" : "false") << "\n"
     << "statistics: " << (statistics ? "on" : "off") << "\n";
   return o.str();
 }

@@ -26,6 +26,7 @@ struct FileSpec {
   bool range_deletions = false;
   uint64_t entries = 0;
   uint64_t deletions = 0;
+  std::string range_del_end = "";  // how far its range tombstones reach, if known
 };
 
 std::shared_ptr<const Version> Build(const std::vector<FileSpec>& specs, int num_levels = 4) {
@@ -39,6 +40,7 @@ std::shared_ptr<const Version> Build(const std::vector<FileSpec>& specs, int num
     f.has_range_deletions = s.range_deletions;
     f.num_entries = s.entries;
     f.num_deletions = s.deletions;
+    f.range_del_end = s.range_del_end;
     edit.AddFile(s.level, f);
   }
   VersionBuilder b(Version::Empty(num_levels));
@@ -445,6 +447,105 @@ TEST(LeveledPickerTest, SizeTriggeredGoesBeforeReadTriggered) {
   ASSERT_NE(c, nullptr);
   EXPECT_FALSE(c->read_triggered());
   EXPECT_EQ(p.num_read_requests(), 1u);
+}
+
+// Issue 13. File 20's tombstone [b, k) reaches past its largest key "d"
+// into file 21 [e, g], whose entries may be newer than the tombstone (the
+// Rust engine writes such levels). Whatever triggers a pick of file 21, it
+// must not move below file 20 alone: the pick takes file 20 along (or does
+// not happen while file 20 is busy).
+std::vector<FileSpec> ReachingTombstoneLevel() {
+  return {{1, 20, "b", "d", 600, true, 0, 0, "k"},
+          {1, 21, "e", "g", 600, false, 200, 150},  // dense with deletions
+          {1, 22, "m", "p", 100},
+          {2, 30, "h", "i"}};
+}
+
+void ExpectTakesTheReachingFile(const Compaction* c, const std::string& trigger) {
+  SCOPED_TRACE(trigger);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->level(), 1);
+  EXPECT_EQ(Numbers(c->inputs(0)), (Nums{20, 21}));
+  // Below: what the tombstone reaches, not only the files' own keys.
+  EXPECT_EQ(Numbers(c->inputs(1)), (Nums{30}));
+  EXPECT_FALSE(c->IsTrivialMove());
+}
+
+TEST(LeveledPickerTest, TombstoneReachingIntoTheNextFileTravelsWithIt) {
+  {
+    LeveledPicker p(TestOptions());
+    auto v = Build(ReachingTombstoneLevel());
+    auto c = p.Pick(*v);  // L1 is over its target: round robin, file 20 first
+    ExpectTakesTheReachingFile(c.get(), "size");
+  }
+  {
+    LeveledPicker p(TestOptions());
+    auto specs = ReachingTombstoneLevel();
+    specs[0].size = specs[1].size = 100;  // no level over target
+    auto v = Build(specs);
+    p.AddReadCompaction(1, 21);
+    auto c = p.Pick(*v);
+    ExpectTakesTheReachingFile(c.get(), "read-triggered");
+  }
+  {
+    LeveledPicker p(TestOptions());
+    auto specs = ReachingTombstoneLevel();
+    specs[0].size = specs[1].size = 100;
+    specs.pop_back();  // nothing below file 20: only file 21's density triggers
+    auto v = Build(specs);
+    auto c = p.Pick(*v);
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->reason(), "deletion-triggered");
+    EXPECT_EQ(Numbers(c->inputs(0)), (Nums{20, 21}));
+    EXPECT_FALSE(c->IsTrivialMove());
+  }
+  {
+    LeveledPicker p(TestOptions());
+    auto v = Build(ReachingTombstoneLevel());
+    auto c = p.PickRange(*v, 1, "e", "g");
+    ExpectTakesTheReachingFile(c.get(), "manual range over file 21");
+    // A range only the tombstone reaches still finds the file holding it.
+    c = p.PickRange(*v, 1, "h", "h");
+    ExpectTakesTheReachingFile(c.get(), "manual range inside the reach");
+  }
+  {
+    // While file 20 is being compacted, file 21 is never picked without it.
+    LeveledPicker p(TestOptions());
+    auto v = Build(ReachingTombstoneLevel());
+    FileNumbered(*v, 20)->being_compacted = true;
+    p.AddReadCompaction(1, 21);
+    for (int i = 0; i < 3; ++i) {
+      auto c = p.Pick(*v);
+      if (c == nullptr) continue;
+      for (const auto& f : c->inputs(0)) EXPECT_NE(f->number, 21u) << c->reason();
+    }
+    EXPECT_EQ(p.PickRange(*v, 1, "e", "g"), nullptr);
+  }
+}
+
+// Below, too: a next-level file whose tombstone reaches into another file of
+// its level brings that file along, or a bottommost merge could drop the
+// tombstone and revive the entries it hides there.
+TEST(LeveledPickerTest, NextLevelInputsTakeTheFilesTheirTombstonesReach) {
+  LeveledPicker p(TestOptions());
+  auto v = Build({{1, 20, "h", "h", 1500},
+                  {2, 30, "g", "g5", 100, true, 0, 0, "p"},
+                  {2, 31, "m", "n"},
+                  {2, 32, "x", "y"}});
+  auto c = p.Pick(*v);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(Numbers(c->inputs(0)), (Nums{20}));
+  EXPECT_EQ(Numbers(c->inputs(1)), (Nums{30, 31}));
+}
+
+// The files of a level whose effective ranges (tombstone reach included)
+// meet a key range, even when an earlier file reaches further than later ones.
+TEST(LeveledPickerTest, OverlappingFilesCountsTombstoneReachAcrossFiles) {
+  auto v = Build(ReachingTombstoneLevel());
+  EXPECT_EQ(Numbers(v->OverlappingFiles(1, "h", "i")), (Nums{20}));
+  EXPECT_EQ(Numbers(v->OverlappingFiles(1, "f", "f")), (Nums{20, 21}));
+  EXPECT_EQ(Numbers(v->OverlappingFiles(1, "l", "n")), (Nums{22}));
+  EXPECT_EQ(Numbers(v->OverlappingFiles(1, "a", std::nullopt)), (Nums{20, 21, 22}));
 }
 
 }  // namespace

@@ -75,10 +75,16 @@ using Config = test::NamedOptions;
 std::vector<Config> Configs() { return test::RandomizedTestShapes(); }
 
 void RunModel(const Config& config, uint64_t seed, uint64_t ops) {
-  SCOPED_TRACE(std::string("config ") + config.name + " seed " + std::to_string(seed));
+  // Half the seeds write range tombstones as the Rust engine does (whole, in
+  // the output file of their begin key), so that a tombstone of one file
+  // reaches into the next files of its level.
+  Options options = config.options;
+  options.rust_tombstone_layout = test::RustTombstoneLayoutFor(seed);
+  SCOPED_TRACE(std::string("config ") + config.name + " seed " + std::to_string(seed) +
+               (options.rust_tombstone_layout ? " rust_tombstone_layout" : ""));
   const std::string dir = test::TempDir(std::string("model_") + config.name);
   std::unique_ptr<DB> db;
-  ASSERT_OK(DB::Open(config.options, dir, &db));
+  ASSERT_OK(DB::Open(options, dir, &db));
   Random rnd(seed);
   VersionedModel model;
   uint64_t seq = 0;  // the model's sequence: one per applied operation
@@ -221,7 +227,7 @@ void RunModel(const Config& config, uint64_t seed, uint64_t ops) {
       snaps.clear();  // snapshots do not survive a reopen
       ASSERT_OK(db->Close());
       db.reset();
-      ASSERT_OK(DB::Open(config.options, dir, &db));
+      ASSERT_OK(DB::Open(options, dir, &db));
     }
   }
   snaps.clear();

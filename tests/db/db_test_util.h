@@ -55,6 +55,11 @@ inline std::vector<NamedOptions> RandomizedTestShapes() {
   return out;
 }
 
+// Whether a randomized run with `seed` writes Rust-layout range tombstones
+// (Options::rust_tombstone_layout): the odd seeds, so consecutive seeds
+// cover both layouts.
+inline bool RustTombstoneLayoutFor(uint64_t seed) { return seed % 2 == 1; }
+
 inline std::string Get(DB* db, std::string_view key, const Snapshot* snap = nullptr) {
   ReadOptions ro;
   ro.snapshot = snap;

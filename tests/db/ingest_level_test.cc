@@ -10,8 +10,11 @@ namespace mmdb {
 
 namespace {
 
+// Files as (level, smallest, largest); `reach` gives the first file a
+// range_del_end (set before the Version is built, as the DB does).
 std::shared_ptr<const Version> MakeVersion(
-    const std::vector<std::tuple<int, std::string, std::string>>& files) {
+    const std::vector<std::tuple<int, std::string, std::string>>& files,
+    const std::string& reach = "") {
   VersionEdit edit;
   uint64_t number = 10;
   for (const auto& [level, lo, hi] : files) {
@@ -20,6 +23,10 @@ std::shared_ptr<const Version> MakeVersion(
     f.file_size = 100;
     f.smallest = MakeInternalKey(lo, 1, ValueType::kValue);
     f.largest = MakeInternalKey(hi, 1, ValueType::kValue);
+    if (number == 11 && !reach.empty()) {
+      f.has_range_deletions = true;
+      f.range_del_end = reach;
+    }
     edit.AddFile(level, f);
   }
   VersionBuilder b(Version::Empty(7));
@@ -42,8 +49,7 @@ TEST(PickIngestLevelTest, DeepestLevelWithNothingOverlappingAtOrAbove) {
 }
 
 TEST(PickIngestLevelTest, RangeDeletionReachCountsAsOverlap) {
-  auto v = MakeVersion({{2, "a", "b"}});
-  v->files(2)[0]->range_del_end = "k";  // a tombstone [b, k) in the file
+  auto v = MakeVersion({{2, "a", "b"}}, /*reach=*/"k");  // a tombstone [b, k) in the file
   EXPECT_EQ(PickIngestLevel(*v, "e", "f"), 1);
   EXPECT_EQ(PickIngestLevel(*v, "l", "m"), 6);
 }
