@@ -485,6 +485,17 @@ impl DB {
             "total-sst-size" => open.property("mmdb.total-sst-files-size"),
             "block-cache-usage" => open.property("mmdb.block-cache-usage"),
             "compaction-pending" => open.property("mmdb.compaction-pending"),
+            "stats.cache_hit_rate" => {
+                let stats = open.property("mmdb.stats")?;
+                let hits = stats_number(&stats, "stats.block_cache_hits")?;
+                let misses = stats_number(&stats, "stats.block_cache_misses")?;
+                let total = hits + misses;
+                let rate = if total == 0 { 0.0 } else { hits as f64 / total as f64 };
+                Some(format!("{rate:.4}"))
+            }
+            _ if name.starts_with("stats.") => {
+                stats_number(&open.property("mmdb.stats")?, name).map(|n| n.to_string())
+            }
             _ => None,
         }
     }
@@ -579,6 +590,27 @@ impl DB {
         // the process exits.
         std::mem::forget(self);
     }
+}
+
+/// A `stats.*` counter read from the engine's "mmdb.stats" text, which has
+/// them on fixed lines ("Flushes: N, ...", "Compactions: N, ... written W
+/// bytes", "Write amplification: ... (user U bytes)", "Block cache: ...
+/// hits H, misses M"); None for a name it lacks. The cache counters are
+/// those of the DB's cache, so pool-wide when a pool is shared.
+fn stats_number(stats: &str, name: &str) -> Option<u64> {
+    let (line, marker) = match name {
+        "stats.flushes_completed" => ("Flushes: ", "Flushes: "),
+        "stats.compactions_completed" => ("Compactions: ", "Compactions: "),
+        "stats.compaction_bytes_written" => ("Compactions: ", "written "),
+        "stats.bytes_written" => ("Write amplification: ", "(user "),
+        "stats.block_cache_hits" => ("Block cache: ", "hits "),
+        "stats.block_cache_misses" => ("Block cache: ", "misses "),
+        _ => return None,
+    };
+    let text = stats.lines().find(|l| l.starts_with(line))?;
+    let rest = &text[text.find(marker)? + marker.len()..];
+    let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    rest[..end].parse().ok()
 }
 
 impl Drop for DB {

@@ -285,6 +285,21 @@ fn options_reach_the_engine() {
     assert!(db.get_property("block-cache-usage").unwrap().parse::<u64>().is_ok());
     assert!(matches!(db.get_property("compaction-pending").as_deref(), Some("0" | "1")));
     assert_eq!(db.get_property("no-such-property"), None);
+    // Counters (vsdb: after a flush and repeated reads, hits and misses >= 1).
+    for _ in 0..3 {
+        for k in ["00000001", "00001500"] {
+            db.get(k.as_bytes()).unwrap();
+        }
+    }
+    let stat = |name: &str| db.get_property(name).unwrap().parse::<u64>().unwrap();
+    assert!(stat("stats.block_cache_hits") >= 1);
+    assert!(stat("stats.block_cache_misses") >= 1);
+    assert!(stat("stats.flushes_completed") >= 1);
+    assert!(stat("stats.bytes_written") >= 2000 * 100);
+    let _ = (stat("stats.compactions_completed"), stat("stats.compaction_bytes_written"));
+    let rate: f64 = db.get_property("stats.cache_hit_rate").unwrap().parse().unwrap();
+    assert!(rate > 0.0 && rate <= 1.0);
+    assert_eq!(db.get_property("stats.no_such_counter"), None);
     db.close().unwrap();
     // The presets open too.
     for preset in [DbOptions::balanced(), DbOptions::write_heavy(), DbOptions::read_heavy()] {
