@@ -178,7 +178,7 @@ void mmdb_options_set_max_subcompactions(mmdb_options_t* options, int v);
 void mmdb_options_set_read_triggered_compaction(mmdb_options_t* options, unsigned char v);
 void mmdb_options_set_rate_limit_bytes_per_sec(mmdb_options_t* options, uint64_t v);
 void mmdb_options_set_pin_l0_filter_and_index_blocks_in_cache(mmdb_options_t* options,
-                                                             unsigned char v);
+                                                              unsigned char v);
 /* The codec of each level (levels[i] for level i, one of MMDB_*_COMPRESSION;
  * a level past the end uses the last entry). n = 0: `compression` for every
  * level. An unknown value is refused by the open that uses the options. */

@@ -72,11 +72,9 @@ fn build_with_cmake() -> PathBuf {
 }
 
 fn run(cmd: &mut Command) {
-    let status = cmd
-        .status()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e} (is cmake installed?)"));
+    let status =
+        cmd.status().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e} (is cmake installed?)"));
     if !status.success() {
         panic!("{cmd:?} failed: {status}");
     }
 }
-

@@ -402,7 +402,7 @@ void mmdb_options_set_compression(mmdb_options_t* options, int v) {
 }
 
 void mmdb_options_set_pin_l0_filter_and_index_blocks_in_cache(mmdb_options_t* options,
-                                                             unsigned char v) {
+                                                              unsigned char v) {
   options->rep.pin_l0_filter_and_index_blocks_in_cache = v;
 }
 

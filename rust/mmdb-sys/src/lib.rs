@@ -39,23 +39,86 @@ pub const MMDB_ZSTD_COMPRESSION: c_int = 3;
 
 unsafe extern "C" {
     // ---- DB ----
-    pub fn mmdb_open(options: *const mmdb_options_t, name: *const c_char, errptr: *mut *mut c_char) -> *mut mmdb_t;
-    pub fn mmdb_open_for_read_only(options: *const mmdb_options_t, name: *const c_char, errptr: *mut *mut c_char) -> *mut mmdb_t;
+    pub fn mmdb_open(
+        options: *const mmdb_options_t,
+        name: *const c_char,
+        errptr: *mut *mut c_char,
+    ) -> *mut mmdb_t;
+    pub fn mmdb_open_for_read_only(
+        options: *const mmdb_options_t,
+        name: *const c_char,
+        errptr: *mut *mut c_char,
+    ) -> *mut mmdb_t;
     pub fn mmdb_close(db: *mut mmdb_t);
     pub fn mmdb_close_with_error(db: *mut mmdb_t, errptr: *mut *mut c_char);
-    pub fn mmdb_destroy_db(options: *const mmdb_options_t, name: *const c_char, errptr: *mut *mut c_char);
-    pub fn mmdb_put(db: *mut mmdb_t, options: *const mmdb_writeoptions_t, key: *const c_char, keylen: usize, val: *const c_char, vallen: usize, errptr: *mut *mut c_char);
-    pub fn mmdb_delete(db: *mut mmdb_t, options: *const mmdb_writeoptions_t, key: *const c_char, keylen: usize, errptr: *mut *mut c_char);
-    pub fn mmdb_delete_range(db: *mut mmdb_t, options: *const mmdb_writeoptions_t, begin: *const c_char, beginlen: usize, end: *const c_char, endlen: usize, errptr: *mut *mut c_char);
-    pub fn mmdb_write(db: *mut mmdb_t, options: *const mmdb_writeoptions_t, batch: *mut mmdb_writebatch_t, errptr: *mut *mut c_char);
-    pub fn mmdb_get(db: *mut mmdb_t, options: *const mmdb_readoptions_t, key: *const c_char, keylen: usize, vallen: *mut usize, errptr: *mut *mut c_char) -> *mut c_char;
+    pub fn mmdb_destroy_db(
+        options: *const mmdb_options_t,
+        name: *const c_char,
+        errptr: *mut *mut c_char,
+    );
+    pub fn mmdb_put(
+        db: *mut mmdb_t,
+        options: *const mmdb_writeoptions_t,
+        key: *const c_char,
+        keylen: usize,
+        val: *const c_char,
+        vallen: usize,
+        errptr: *mut *mut c_char,
+    );
+    pub fn mmdb_delete(
+        db: *mut mmdb_t,
+        options: *const mmdb_writeoptions_t,
+        key: *const c_char,
+        keylen: usize,
+        errptr: *mut *mut c_char,
+    );
+    pub fn mmdb_delete_range(
+        db: *mut mmdb_t,
+        options: *const mmdb_writeoptions_t,
+        begin: *const c_char,
+        beginlen: usize,
+        end: *const c_char,
+        endlen: usize,
+        errptr: *mut *mut c_char,
+    );
+    pub fn mmdb_write(
+        db: *mut mmdb_t,
+        options: *const mmdb_writeoptions_t,
+        batch: *mut mmdb_writebatch_t,
+        errptr: *mut *mut c_char,
+    );
+    pub fn mmdb_get(
+        db: *mut mmdb_t,
+        options: *const mmdb_readoptions_t,
+        key: *const c_char,
+        keylen: usize,
+        vallen: *mut usize,
+        errptr: *mut *mut c_char,
+    ) -> *mut c_char;
     pub fn mmdb_flush(db: *mut mmdb_t, errptr: *mut *mut c_char);
-    pub fn mmdb_compact_range(db: *mut mmdb_t, start: *const c_char, startlen: usize, limit: *const c_char, limitlen: usize, errptr: *mut *mut c_char);
+    pub fn mmdb_compact_range(
+        db: *mut mmdb_t,
+        start: *const c_char,
+        startlen: usize,
+        limit: *const c_char,
+        limitlen: usize,
+        errptr: *mut *mut c_char,
+    );
     pub fn mmdb_property_value(db: *mut mmdb_t, propname: *const c_char) -> *mut c_char;
     pub fn mmdb_create_checkpoint(db: *mut mmdb_t, dir: *const c_char, errptr: *mut *mut c_char);
-    pub fn mmdb_ingest_external_file(db: *mut mmdb_t, paths: *const *const c_char, npaths: usize, errptr: *mut *mut c_char);
+    pub fn mmdb_ingest_external_file(
+        db: *mut mmdb_t,
+        paths: *const *const c_char,
+        npaths: usize,
+        errptr: *mut *mut c_char,
+    );
     pub fn mmdb_lazy_delete(db: *mut mmdb_t, key: *const c_char, keylen: usize);
-    pub fn mmdb_lazy_delete_batch(db: *mut mmdb_t, keys: *const *const c_char, keylens: *const usize, n: usize);
+    pub fn mmdb_lazy_delete_batch(
+        db: *mut mmdb_t,
+        keys: *const *const c_char,
+        keylens: *const usize,
+        n: usize,
+    );
     pub fn mmdb_dead_key_count(db: *mut mmdb_t) -> usize;
     pub fn mmdb_clear_dead_keys(db: *mut mmdb_t);
 
@@ -65,8 +128,16 @@ unsafe extern "C" {
     pub fn mmdb_snapshot_get_sequence_number(snapshot: *const mmdb_snapshot_t) -> u64;
 
     // ---- Iterators ----
-    pub fn mmdb_create_iterator(db: *mut mmdb_t, options: *const mmdb_readoptions_t) -> *mut mmdb_iterator_t;
-    pub fn mmdb_create_prefix_iterator(db: *mut mmdb_t, options: *const mmdb_readoptions_t, prefix: *const c_char, prefixlen: usize) -> *mut mmdb_iterator_t;
+    pub fn mmdb_create_iterator(
+        db: *mut mmdb_t,
+        options: *const mmdb_readoptions_t,
+    ) -> *mut mmdb_iterator_t;
+    pub fn mmdb_create_prefix_iterator(
+        db: *mut mmdb_t,
+        options: *const mmdb_readoptions_t,
+        prefix: *const c_char,
+        prefixlen: usize,
+    ) -> *mut mmdb_iterator_t;
     pub fn mmdb_iter_destroy(iter: *mut mmdb_iterator_t);
     pub fn mmdb_iter_valid(iter: *const mmdb_iterator_t) -> c_uchar;
     pub fn mmdb_iter_seek_to_first(iter: *mut mmdb_iterator_t);
@@ -84,9 +155,21 @@ unsafe extern "C" {
     pub fn mmdb_writebatch_destroy(batch: *mut mmdb_writebatch_t);
     pub fn mmdb_writebatch_clear(batch: *mut mmdb_writebatch_t);
     pub fn mmdb_writebatch_count(batch: *mut mmdb_writebatch_t) -> c_int;
-    pub fn mmdb_writebatch_put(batch: *mut mmdb_writebatch_t, key: *const c_char, klen: usize, val: *const c_char, vlen: usize);
+    pub fn mmdb_writebatch_put(
+        batch: *mut mmdb_writebatch_t,
+        key: *const c_char,
+        klen: usize,
+        val: *const c_char,
+        vlen: usize,
+    );
     pub fn mmdb_writebatch_delete(batch: *mut mmdb_writebatch_t, key: *const c_char, klen: usize);
-    pub fn mmdb_writebatch_delete_range(batch: *mut mmdb_writebatch_t, begin: *const c_char, beginlen: usize, end: *const c_char, endlen: usize);
+    pub fn mmdb_writebatch_delete_range(
+        batch: *mut mmdb_writebatch_t,
+        begin: *const c_char,
+        beginlen: usize,
+        end: *const c_char,
+        endlen: usize,
+    );
 
     // ---- Options ----
     pub fn mmdb_options_create() -> *mut mmdb_options_t;
@@ -113,23 +196,44 @@ unsafe extern "C" {
     pub fn mmdb_options_set_l0_stop_writes_trigger(options: *mut mmdb_options_t, v: c_int);
     pub fn mmdb_options_set_target_file_size_base(options: *mut mmdb_options_t, v: u64);
     pub fn mmdb_options_set_max_bytes_for_level_base(options: *mut mmdb_options_t, v: u64);
-    pub fn mmdb_options_set_max_bytes_for_level_multiplier(options: *mut mmdb_options_t, v: c_double);
+    pub fn mmdb_options_set_max_bytes_for_level_multiplier(
+        options: *mut mmdb_options_t,
+        v: c_double,
+    );
     pub fn mmdb_options_set_max_background_compactions(options: *mut mmdb_options_t, v: c_int);
     pub fn mmdb_options_set_max_subcompactions(options: *mut mmdb_options_t, v: c_int);
     pub fn mmdb_options_set_read_triggered_compaction(options: *mut mmdb_options_t, v: c_uchar);
     pub fn mmdb_options_set_rate_limit_bytes_per_sec(options: *mut mmdb_options_t, v: u64);
-    pub fn mmdb_options_set_pin_l0_filter_and_index_blocks_in_cache(options: *mut mmdb_options_t, v: c_uchar);
-    pub fn mmdb_options_set_compression_per_level(options: *mut mmdb_options_t, levels: *const c_int, n: usize);
+    pub fn mmdb_options_set_pin_l0_filter_and_index_blocks_in_cache(
+        options: *mut mmdb_options_t,
+        v: c_uchar,
+    );
+    pub fn mmdb_options_set_compression_per_level(
+        options: *mut mmdb_options_t,
+        levels: *const c_int,
+        n: usize,
+    );
     pub fn mmdb_options_set_block_cache(options: *mut mmdb_options_t, cache: *const mmdb_cache_t);
 
     pub fn mmdb_readoptions_create() -> *mut mmdb_readoptions_t;
     pub fn mmdb_readoptions_destroy(options: *mut mmdb_readoptions_t);
     pub fn mmdb_readoptions_set_verify_checksums(options: *mut mmdb_readoptions_t, v: c_uchar);
     pub fn mmdb_readoptions_set_fill_cache(options: *mut mmdb_readoptions_t, v: c_uchar);
-    pub fn mmdb_readoptions_set_snapshot(options: *mut mmdb_readoptions_t, snapshot: *const mmdb_snapshot_t);
+    pub fn mmdb_readoptions_set_snapshot(
+        options: *mut mmdb_readoptions_t,
+        snapshot: *const mmdb_snapshot_t,
+    );
     pub fn mmdb_readoptions_set_snapshot_sequence(options: *mut mmdb_readoptions_t, seq: u64);
-    pub fn mmdb_readoptions_set_iterate_lower_bound(options: *mut mmdb_readoptions_t, key: *const c_char, keylen: usize);
-    pub fn mmdb_readoptions_set_iterate_upper_bound(options: *mut mmdb_readoptions_t, key: *const c_char, keylen: usize);
+    pub fn mmdb_readoptions_set_iterate_lower_bound(
+        options: *mut mmdb_readoptions_t,
+        key: *const c_char,
+        keylen: usize,
+    );
+    pub fn mmdb_readoptions_set_iterate_upper_bound(
+        options: *mut mmdb_readoptions_t,
+        key: *const c_char,
+        keylen: usize,
+    );
 
     pub fn mmdb_writeoptions_create() -> *mut mmdb_writeoptions_t;
     pub fn mmdb_writeoptions_destroy(options: *mut mmdb_writeoptions_t);
@@ -140,10 +244,33 @@ unsafe extern "C" {
     // ---- SST files for ingestion ----
     pub fn mmdb_sstfilewriter_create(options: *const mmdb_options_t) -> *mut mmdb_sstfilewriter_t;
     pub fn mmdb_sstfilewriter_destroy(writer: *mut mmdb_sstfilewriter_t);
-    pub fn mmdb_sstfilewriter_open(writer: *mut mmdb_sstfilewriter_t, path: *const c_char, errptr: *mut *mut c_char);
-    pub fn mmdb_sstfilewriter_put(writer: *mut mmdb_sstfilewriter_t, key: *const c_char, keylen: usize, val: *const c_char, vallen: usize, errptr: *mut *mut c_char);
-    pub fn mmdb_sstfilewriter_delete(writer: *mut mmdb_sstfilewriter_t, key: *const c_char, keylen: usize, errptr: *mut *mut c_char);
-    pub fn mmdb_sstfilewriter_delete_range(writer: *mut mmdb_sstfilewriter_t, begin: *const c_char, beginlen: usize, end: *const c_char, endlen: usize, errptr: *mut *mut c_char);
+    pub fn mmdb_sstfilewriter_open(
+        writer: *mut mmdb_sstfilewriter_t,
+        path: *const c_char,
+        errptr: *mut *mut c_char,
+    );
+    pub fn mmdb_sstfilewriter_put(
+        writer: *mut mmdb_sstfilewriter_t,
+        key: *const c_char,
+        keylen: usize,
+        val: *const c_char,
+        vallen: usize,
+        errptr: *mut *mut c_char,
+    );
+    pub fn mmdb_sstfilewriter_delete(
+        writer: *mut mmdb_sstfilewriter_t,
+        key: *const c_char,
+        keylen: usize,
+        errptr: *mut *mut c_char,
+    );
+    pub fn mmdb_sstfilewriter_delete_range(
+        writer: *mut mmdb_sstfilewriter_t,
+        begin: *const c_char,
+        beginlen: usize,
+        end: *const c_char,
+        endlen: usize,
+        errptr: *mut *mut c_char,
+    );
     pub fn mmdb_sstfilewriter_finish(writer: *mut mmdb_sstfilewriter_t, errptr: *mut *mut c_char);
 
     // ---- Shared block cache ----

@@ -2,7 +2,7 @@
 //! [`WriteBatchWithIndex`] (a batch that also lists its range deletes).
 use mmdb_sys as sys;
 
-use crate::raw::{bytes, CWriteBatch};
+use crate::raw::{CWriteBatch, bytes};
 use crate::{MAX_USER_KEY_SIZE, MAX_WRITE_ENTRY_SIZE};
 
 /// Puts, deletes and range deletes applied atomically by `DB::write`, in
@@ -76,7 +76,8 @@ impl WriteBatch {
         }
         self.len += 1;
         let why = check_entry(begin, 0).or_else(|| check_entry(end, 0)).or_else(|| {
-            check_entry(begin, end.len()).map(|_| "range delete exceeds MAX_WRITE_ENTRY_SIZE".into())
+            check_entry(begin, end.len())
+                .map(|_| "range delete exceeds MAX_WRITE_ENTRY_SIZE".into())
         });
         if let Some(why) = why {
             self.oversized.get_or_insert(why);

@@ -4,7 +4,7 @@
 //! side while it uses the handle, and `close()` (or Drop) takes the write side
 //! to close and free it, so no call can use a freed handle. Iterators and
 //! snapshots hold their own C handles, which the engine lets outlive the DB.
-use std::ffi::{c_char, c_int, CString};
+use std::ffi::{CString, c_char, c_int};
 use std::fs::{File, TryLockError};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -16,8 +16,10 @@ use mmdb_sys as sys;
 
 use crate::batch::check_entry;
 use crate::error::{Error, Result};
-use crate::raw::{bytes, call, int, take_string, view, COptions, CReadOptions, CWriteOptions};
-use crate::{DBIterator, DbOptions, ReadOptions, SequenceNumber, Snapshot, WriteBatch, WriteOptions};
+use crate::raw::{COptions, CReadOptions, CWriteOptions, bytes, call, int, take_string, view};
+use crate::{
+    DBIterator, DbOptions, ReadOptions, SequenceNumber, Snapshot, WriteBatch, WriteOptions,
+};
 
 /// What an open handle owns.
 struct Open {
@@ -106,7 +108,11 @@ fn is_default_write(o: &WriteOptions) -> bool {
 }
 
 /// The tighter of two optional bounds (`pick` chooses between two set ones).
-fn tighter(a: Option<&[u8]>, b: Option<&[u8]>, pick: fn(Vec<u8>, Vec<u8>) -> Vec<u8>) -> Option<Vec<u8>> {
+fn tighter(
+    a: Option<&[u8]>,
+    b: Option<&[u8]>,
+    pick: fn(Vec<u8>, Vec<u8>) -> Vec<u8>,
+) -> Option<Vec<u8>> {
     match (a, b) {
         (Some(a), Some(b)) => Some(pick(a.to_vec(), b.to_vec())),
         (a, b) => a.or(b).map(<[u8]>::to_vec),
@@ -166,10 +172,10 @@ impl Open {
 
 impl DB {
     /// Opens (or creates) the DB at `path`. Checks, in order: `num_levels`
-    /// >= 2, slowdown <= stop trigger, `create_if_missing`,
-    /// `error_if_exists`; then takes `LOCK` (a second open fails, even in
-    /// this process) and recovers. All failures of these checks are
-    /// InvalidArgument.
+    /// is at least 2, the slowdown trigger does not exceed the stop trigger,
+    /// `create_if_missing`, `error_if_exists` (each failure is
+    /// InvalidArgument); then takes `LOCK` (a second open fails, even in this
+    /// process) and recovers the MANIFEST and WAL.
     pub fn open(options: DbOptions, path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         if options.num_levels < 2 {
@@ -290,7 +296,12 @@ impl DB {
     }
 
     /// Sets `key` to `value` with `write_options`.
-    pub fn put_with_options(&self, write_options: &WriteOptions, key: &[u8], value: &[u8]) -> Result<()> {
+    pub fn put_with_options(
+        &self,
+        write_options: &WriteOptions,
+        key: &[u8],
+        value: &[u8],
+    ) -> Result<()> {
         self.with_writable(|open| {
             if let Some(why) = check_entry(key, value.len()) {
                 return Err(Error::invalid_argument(why));
@@ -298,7 +309,15 @@ impl DB {
             Self::write_opts(open, write_options, |wo| {
                 // SAFETY: an open DB; the bytes are copied by the engine.
                 call(|err| unsafe {
-                    sys::mmdb_put(open.ptr(), wo, bytes(key), key.len(), bytes(value), value.len(), err)
+                    sys::mmdb_put(
+                        open.ptr(),
+                        wo,
+                        bytes(key),
+                        key.len(),
+                        bytes(value),
+                        value.len(),
+                        err,
+                    )
                 })
             })
         })
@@ -346,7 +365,11 @@ impl DB {
 
     /// Applies `batch` atomically with `write_options`. An empty batch is Ok
     /// and writes nothing.
-    pub fn write_with_options(&self, write_options: &WriteOptions, batch: WriteBatch) -> Result<()> {
+    pub fn write_with_options(
+        &self,
+        write_options: &WriteOptions,
+        batch: WriteBatch,
+    ) -> Result<()> {
         self.with_writable(|open| {
             if let Some(why) = batch.oversized() {
                 return Err(Error::invalid_argument(why));
@@ -381,8 +404,9 @@ impl DB {
             };
             let mut len = 0usize;
             // SAFETY: an open DB; the value is malloc'ed by the C API.
-            let value: *mut c_char =
-                call(|err| unsafe { sys::mmdb_get(open.ptr(), ro, bytes(key), key.len(), &mut len, err) })?;
+            let value: *mut c_char = call(|err| unsafe {
+                sys::mmdb_get(open.ptr(), ro, bytes(key), key.len(), &mut len, err)
+            })?;
             if value.is_null() {
                 return Ok(None);
             }
@@ -439,13 +463,20 @@ impl DB {
             // it needs (the sequence, the bounds, the prefix).
             let raw = unsafe {
                 match prefix {
-                    Some(p) => sys::mmdb_create_prefix_iterator(open.ptr(), ro.as_ptr(), bytes(p), p.len()),
+                    Some(p) => {
+                        sys::mmdb_create_prefix_iterator(open.ptr(), ro.as_ptr(), bytes(p), p.len())
+                    }
                     None => sys::mmdb_create_iterator(open.ptr(), ro.as_ptr()),
                 }
             };
             let raw = NonNull::new(raw)
                 .ok_or_else(|| Error::background("could not create an iterator (out of memory)"))?;
-            Ok(DBIterator::new(raw, lower.clone(), prefix.map(<[u8]>::to_vec), options.skip_point.clone()))
+            Ok(DBIterator::new(
+                raw,
+                lower.clone(),
+                prefix.map(<[u8]>::to_vec),
+                options.skip_point.clone(),
+            ))
         })
     }
 
@@ -456,7 +487,8 @@ impl DB {
             // SAFETY: an open DB; the handle is released by Snapshot's Drop.
             Some(open) => unsafe {
                 let raw = sys::mmdb_create_snapshot(open.ptr());
-                let seq = if raw.is_null() { 0 } else { sys::mmdb_snapshot_get_sequence_number(raw) };
+                let seq =
+                    if raw.is_null() { 0 } else { sys::mmdb_snapshot_get_sequence_number(raw) };
                 (raw, seq)
             },
             None => (ptr::null(), self.closed_sequence.load(Ordering::Relaxed)),
@@ -541,7 +573,9 @@ impl DB {
         let lens: Vec<usize> = keys.iter().map(|k| k.as_ref().len()).collect();
         if let (Some(open), false) = (self.read_state().as_ref(), self.read_only) {
             // SAFETY: an open DB; `ptrs[i]` has `lens[i]` bytes, all copied.
-            unsafe { sys::mmdb_lazy_delete_batch(open.ptr(), ptrs.as_ptr(), lens.as_ptr(), ptrs.len()) }
+            unsafe {
+                sys::mmdb_lazy_delete_batch(open.ptr(), ptrs.as_ptr(), lens.as_ptr(), ptrs.len())
+            }
         }
     }
 

@@ -14,8 +14,8 @@ use std::ptr::NonNull;
 
 use mmdb_sys as sys;
 
-use crate::raw::{bytes, call, view};
 use crate::SkipPointFn;
+use crate::raw::{bytes, call, view};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum State {

@@ -4,8 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::cache::BlockCachePool;
 use crate::SequenceNumber;
+use crate::cache::BlockCachePool;
 
 /// The codec of SST data blocks. The discriminants are the block-type bytes
 /// stored on disk.

@@ -1,6 +1,6 @@
 //! Owners of C API handles and the error plumbing shared by the modules.
 //! Nothing here is public.
-use std::ffi::{c_char, c_int, CStr};
+use std::ffi::{CStr, c_char, c_int};
 use std::ptr::{self, NonNull};
 
 use mmdb_sys as sys;
@@ -61,7 +61,8 @@ pub(crate) fn int(v: usize) -> c_int {
 /// Aborts on a null handle from a create function: the C API returns null
 /// only when allocation failed, which Rust treats as fatal too.
 pub(crate) fn non_null<T>(p: *mut T) -> NonNull<T> {
-    NonNull::new(p).unwrap_or_else(|| std::alloc::handle_alloc_error(std::alloc::Layout::new::<u8>()))
+    NonNull::new(p)
+        .unwrap_or_else(|| std::alloc::handle_alloc_error(std::alloc::Layout::new::<u8>()))
 }
 
 macro_rules! owner {

@@ -1,7 +1,7 @@
 //! [`Snapshot`]: a registered point in time, released when dropped.
 use mmdb_sys as sys;
 
-use crate::{ReadOptions, SequenceNumber, DB};
+use crate::{DB, ReadOptions, SequenceNumber};
 
 /// A point in time of a DB. While it lives, the versions it sees are kept
 /// (and compaction filters and lazy deletes pause); dropping it releases

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::TempDir;
-use mmdb::{DbOptions, WriteBatch, DB};
+use mmdb::{DB, DbOptions, WriteBatch};
 
 fn cli() -> Option<PathBuf> {
     match std::env::var_os("MMDB_CLI") {
@@ -48,7 +48,11 @@ fn crate_writes_cli_reads() {
     let Some(cli) = cli() else { return };
     let dir = TempDir::new("cli-read");
     let db = DB::open(
-        DbOptions { write_buffer_size: 16 << 10, compression: mmdb::CompressionType::Lz4, ..DbOptions::default() },
+        DbOptions {
+            write_buffer_size: 16 << 10,
+            compression: mmdb::CompressionType::Lz4,
+            ..DbOptions::default()
+        },
         dir.path(),
     )
     .unwrap();

@@ -1,10 +1,10 @@
 //! DB: writes, reads, batches, snapshots, close/reopen, read-only, errors.
 mod common;
 
-use common::{collect, keys, open, small_options, TempDir};
+use common::{TempDir, collect, keys, open, small_options};
 use mmdb::{
-    CompressionType, DbOptions, ErrorKind, ReadOptions, WriteBatch, WriteBatchWithIndex,
-    WriteOptions, DB, MAX_USER_KEY_SIZE, MAX_WRITE_ENTRY_SIZE,
+    CompressionType, DB, DbOptions, ErrorKind, MAX_USER_KEY_SIZE, MAX_WRITE_ENTRY_SIZE,
+    ReadOptions, WriteBatch, WriteBatchWithIndex, WriteOptions,
 };
 
 #[test]
@@ -86,17 +86,24 @@ fn batch_is_atomic_and_ordered() {
     assert_eq!(batch.len(), 5);
     let snap = db.snapshot();
     db.write(batch).unwrap();
-    assert_eq!(collect(db.iter().unwrap()), [("p2".into(), "new".into()), ("x".into(), "2".into())]);
+    assert_eq!(
+        collect(db.iter().unwrap()),
+        [("p2".into(), "new".into()), ("x".into(), "2".into())]
+    );
     // All or nothing: the snapshot before the batch sees none of it.
     assert_eq!(keys(db.iter_with_options(&snap.read_options()).unwrap()), ["p1", "p2", "p3", "q"]);
 
     let mut batch = WriteBatch::new();
     batch.put(b"k", b"v");
     batch.clear();
-    assert!(batch.is_empty() && batch.len() == 0);
+    assert!(batch.is_empty());
+    assert_eq!(batch.len(), 0);
     db.write(batch).unwrap(); // empty: Ok
-    db.write_with_options(&WriteOptions { sync: true, ..Default::default() }, WriteBatch::default())
-        .unwrap();
+    db.write_with_options(
+        &WriteOptions { sync: true, ..Default::default() },
+        WriteBatch::default(),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -251,7 +258,10 @@ fn read_only_handles_refuse_mutations_and_share_the_lock() {
     ro.lazy_delete_batch([b"a"]);
     assert_eq!(ro.dead_key_count(), 0);
     // Readers hold a shared LOCK: a writer is refused until they close.
-    assert_eq!(DB::open(small_options(), dir.path()).err().unwrap().kind(), ErrorKind::InvalidArgument);
+    assert_eq!(
+        DB::open(small_options(), dir.path()).err().unwrap().kind(),
+        ErrorKind::InvalidArgument
+    );
     ro.close().unwrap();
     drop(ro2);
     let db = open(&dir);
@@ -264,7 +274,11 @@ fn options_reach_the_engine() {
     let pool = std::sync::Arc::new(mmdb::BlockCachePool::new(1 << 20));
     let opts = DbOptions {
         prefix_len: 8,
-        compression_per_level: vec![CompressionType::Lz4, CompressionType::Lz4, CompressionType::Zstd],
+        compression_per_level: vec![
+            CompressionType::Lz4,
+            CompressionType::Lz4,
+            CompressionType::Zstd,
+        ],
         block_cache: Some(pool.clone()),
         block_size: 16384,
         max_subcompactions: 4,
@@ -314,21 +328,41 @@ fn options_reach_the_engine() {
 fn defaults_are_the_original_crates() {
     let o = DbOptions::default();
     assert!(o.create_if_missing && !o.error_if_exists && o.pin_l0_filter_and_index_blocks_in_cache);
-    assert_eq!((o.write_buffer_size, o.max_immutable_memtables, o.l0_compaction_trigger), (64 << 20, 4, 4));
+    assert_eq!(
+        (o.write_buffer_size, o.max_immutable_memtables, o.l0_compaction_trigger),
+        (64 << 20, 4, 4)
+    );
     assert_eq!((o.target_file_size_base, o.max_bytes_for_level_base), (64 << 20, 256 << 20));
     assert_eq!((o.max_bytes_for_level_multiplier, o.num_levels), (10.0, 7));
     assert_eq!((o.block_size, o.block_restart_interval, o.bloom_bits_per_key), (4096, 16, 10));
-    assert_eq!((o.compression, o.block_cache_capacity, o.max_open_files), (CompressionType::None, 64 << 20, 1000));
-    assert_eq!((o.l0_slowdown_trigger, o.l0_stop_trigger, o.rate_limiter_bytes_per_sec), (8, 12, 0));
+    assert_eq!(
+        (o.compression, o.block_cache_capacity, o.max_open_files),
+        (CompressionType::None, 64 << 20, 1000)
+    );
+    assert_eq!(
+        (o.l0_slowdown_trigger, o.l0_stop_trigger, o.rate_limiter_bytes_per_sec),
+        (8, 12, 0)
+    );
     assert_eq!((o.prefix_len, o.max_background_compactions, o.max_subcompactions), (0, 1, 1));
     assert!(o.compression_per_level.is_empty() && o.compaction_filter.is_none());
     assert!(o.block_property_collectors.is_empty() && o.block_cache.is_none());
     assert_eq!(o.lazy_delete_compaction_threshold, 0);
     let w = DbOptions::write_heavy();
-    assert_eq!((w.write_buffer_size, w.l0_compaction_trigger, w.l0_slowdown_trigger, w.l0_stop_trigger), (128 << 20, 8, 20, 36));
+    assert_eq!(
+        (w.write_buffer_size, w.l0_compaction_trigger, w.l0_slowdown_trigger, w.l0_stop_trigger),
+        (128 << 20, 8, 20, 36)
+    );
     assert_eq!((w.compression, w.max_background_compactions), (CompressionType::Lz4, 4));
     let r = DbOptions::read_heavy();
-    assert_eq!((r.write_buffer_size, r.l0_compaction_trigger, r.block_cache_capacity, r.bloom_bits_per_key), (32 << 20, 2, 256 << 20, 14));
+    assert_eq!(
+        (
+            r.write_buffer_size,
+            r.l0_compaction_trigger,
+            r.block_cache_capacity,
+            r.bloom_bits_per_key
+        ),
+        (32 << 20, 2, 256 << 20, 14)
+    );
     let ro = ReadOptions::default();
     assert!(ro.snapshot.is_none() && ro.fill_cache && ro.skip_point.is_none());
     let wo = WriteOptions::default();

@@ -2,8 +2,8 @@
 //! current entry, and life after the DB.
 mod common;
 
-use common::{collect, keys, open, TempDir};
-use mmdb::{BidiIterator, DBIterator, ReadOptions, DB};
+use common::{TempDir, collect, keys, open};
+use mmdb::{BidiIterator, DB, DBIterator, ReadOptions};
 
 fn fill(db: &DB, ks: &[&str]) {
     for k in ks {

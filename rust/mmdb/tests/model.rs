@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use common::TempDir;
-use mmdb::{DbOptions, ReadOptions, WriteBatch, DB};
+use mmdb::{DB, DbOptions, ReadOptions, WriteBatch};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ fn key(k: u8) -> Vec<u8> {
 
 fn value(v: u8) -> Vec<u8> {
     // Some values are large, to fill blocks and memtables quickly.
-    let len = if v % 7 == 0 { 300 } else { 1 + v as usize % 20 };
+    let len = if v.is_multiple_of(7) { 300 } else { 1 + v as usize % 20 };
     vec![b'a' + v % 26; len]
 }
 
@@ -73,10 +73,10 @@ fn options() -> DbOptions {
 fn scan_model(m: &Model, lower: Option<&[u8]>, upper: Option<&[u8]>) -> Vec<(Vec<u8>, Vec<u8>)> {
     let lo = lower.map_or(Bound::Unbounded, |l| Bound::Included(l.to_vec()));
     let hi = upper.map_or(Bound::Unbounded, |u| Bound::Excluded(u.to_vec()));
-    if let (Some(l), Some(u)) = (lower, upper) {
-        if l >= u {
-            return Vec::new();
-        }
+    if let (Some(l), Some(u)) = (lower, upper)
+        && l >= u
+    {
+        return Vec::new();
     }
     m.range((lo, hi)).map(|(k, v)| (k.clone(), v.clone())).collect()
 }
@@ -126,7 +126,9 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             Op::Scan { lower, upper, reverse } => {
                 let (lower, upper) = (lower.map(key), upper.map(key));
                 let want = scan_model(&model, lower.as_deref(), upper.as_deref());
-                let mut it = d.iter_with_range(&ReadOptions::default(), lower.as_deref(), upper.as_deref()).unwrap();
+                let mut it = d
+                    .iter_with_range(&ReadOptions::default(), lower.as_deref(), upper.as_deref())
+                    .unwrap();
                 if reverse {
                     let mut got = Vec::new();
                     it.seek_to_last();
@@ -147,7 +149,8 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     .filter(|(k, _)| k.starts_with(&prefix))
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect();
-                let got: Vec<_> = d.iter_with_prefix(&prefix, &ReadOptions::default()).unwrap().collect();
+                let got: Vec<_> =
+                    d.iter_with_prefix(&prefix, &ReadOptions::default()).unwrap().collect();
                 prop_assert_eq!(got, want);
             }
             Op::Seek(k) => {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use mmdb::{DbOptions, DB};
+use mmdb::{DB, DbOptions};
 
 /// A fresh directory under the system temp dir (or $MMDB_TEST_TMPDIR),
 /// removed when dropped.
