@@ -193,6 +193,10 @@ impl DB {
         if exists && options.error_if_exists {
             return Err(Error::invalid_argument("DB already exists"));
         }
+        if !exists {
+            // Parents too, as the original does (vsdb opens <root>/mmdb/shard_NN).
+            std::fs::create_dir_all(path).map_err(Error::io)?;
+        }
         let c_opts = c_options(&options);
         let name = c_path(path)?;
         // SAFETY: valid options and path; errors come back through errptr.

@@ -140,10 +140,10 @@ impl Error {
     }
 
     /// Turns an engine error ("Code: message", the C API's form of a C++
-    /// Status) into an Error. The codes map as: IOError -> Io, Corruption ->
-    /// Corruption, InvalidArgument/NotSupported/Busy/NotFound ->
-    /// InvalidArgument (Busy is a held LOCK, refused at open), Aborted ->
-    /// DbClosed when the DB was closing, else Background.
+    /// Status) into an Error. The codes map as: IOError/NotFound (a missing
+    /// file) -> Io, Corruption -> Corruption, InvalidArgument/NotSupported/
+    /// Busy -> InvalidArgument (Busy is a held LOCK, refused at open),
+    /// Aborted -> DbClosed when the DB was closing, else Background.
     #[track_caller]
     pub(crate) fn from_engine(text: &str) -> Self {
         let (code, message) = match text.split_once(": ") {
@@ -151,9 +151,9 @@ impl Error {
             None => (text, ""),
         };
         let kind = match code {
-            "IOError" => ErrorKind::Io,
+            "IOError" | "NotFound" => ErrorKind::Io,
             "Corruption" => ErrorKind::Corruption,
-            "InvalidArgument" | "NotSupported" | "Busy" | "NotFound" => ErrorKind::InvalidArgument,
+            "InvalidArgument" | "NotSupported" | "Busy" => ErrorKind::InvalidArgument,
             "Aborted" if message.contains("DB is clos") => ErrorKind::DbClosed,
             "Aborted" => ErrorKind::Background,
             _ => return Self::new(ErrorKind::Io, text.to_string()),
