@@ -103,4 +103,7 @@ fn vsdb_calls_compile_and_behave() {
     }
     let again = DB::open(DbOptions::default(), ROOT.path().join("mmdb/shard_00")).unwrap();
     assert_eq!(again.get(&[&prefix[..], b"k2"].concat()).unwrap(), Some(b"v2".to_vec()));
+    drop(again);
+    // Statics are never dropped: remove the directory here.
+    std::fs::remove_dir_all(ROOT.path()).unwrap();
 }
