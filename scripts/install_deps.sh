@@ -10,7 +10,14 @@ PACKAGES=(
   liblz4-dev libzstd-dev libdeflate-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libcli11-dev
   librocksdb-dev libleveldb-dev
+  'librust-proptest+std-dev'   # the Rust crate's property test (rust/, offline)
 )
+# The Rust crates (rust/, docs/rust.md) need cargo >= 1.89. Use the one on
+# PATH or in ~/.cargo/bin when there is one; else Debian's current Rust
+# (cargo-web/rustc-web: /usr/bin/cargo, newer than Debian 12's `cargo`).
+if ! command -v cargo >/dev/null 2>&1 && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]; then
+  PACKAGES+=(cargo-web rustc-web)
+fi
 if [ "${1:-}" = "--fuzz" ]; then
   PACKAGES=(clang libclang-rt-dev llvm)
 fi

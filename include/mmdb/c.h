@@ -11,7 +11,11 @@
  *     So: set `char* err = NULL`, call, test `err != NULL`, mmdb_free(err).
  *   - Memory returned to the caller (values, property values, messages) is
  *     malloc'ed: release it with mmdb_free.
- *   - No C++ exception crosses this API.
+ *   - No C++ exception crosses this API: a fallible call reports one as an
+ *     "Aborted: exception: ..." error, an iterator move through
+ *     mmdb_iter_get_error, a create function as NULL; a call that cannot
+ *     report (a setter, a batch append) aborts the process on one, as an
+ *     allocation failure does in Rust.
  *
  * Thread safety: as in C++: a mmdb_t may be used by many threads at once;
  * iterators, write batches, options and SST writers by one at a time.
@@ -34,6 +38,7 @@ typedef struct mmdb_writebatch_t mmdb_writebatch_t;
 typedef struct mmdb_iterator_t mmdb_iterator_t;
 typedef struct mmdb_snapshot_t mmdb_snapshot_t;
 typedef struct mmdb_sstfilewriter_t mmdb_sstfilewriter_t;
+typedef struct mmdb_cache_t mmdb_cache_t;
 
 /* Block codecs (the values stored on disk). */
 enum { MMDB_NO_COMPRESSION = 0, MMDB_LZ4_COMPRESSION = 2, MMDB_ZSTD_COMPRESSION = 3 };
@@ -81,10 +86,24 @@ void mmdb_create_checkpoint(mmdb_t* db, const char* dir, char** errptr);
 /* Adds SST files written by a mmdb_sstfilewriter_t (docs/ingestion.md). */
 void mmdb_ingest_external_file(mmdb_t* db, const char* const* paths, size_t npaths, char** errptr);
 
+/* Lazy deletion (DB::LazyDelete): registers keys that the next bottommost
+ * compaction meeting them drops while no snapshot is alive. Nothing is
+ * written and the keys stay readable until then; the set is in memory only.
+ * On a read-only DB these do nothing and the count is 0. */
+void mmdb_lazy_delete(mmdb_t* db, const char* key, size_t keylen);
+/* Registers `n` keys: keys[i] is keylens[i] bytes long. */
+void mmdb_lazy_delete_batch(mmdb_t* db, const char* const* keys, const size_t* keylens, size_t n);
+/* Keys registered and not yet dropped. */
+size_t mmdb_dead_key_count(mmdb_t* db);
+/* Forgets every registered key. */
+void mmdb_clear_dead_keys(mmdb_t* db);
+
 /* ---- Snapshots --------------------------------------------------------- */
 
 /* The current point in time; release it with mmdb_release_snapshot. */
 const mmdb_snapshot_t* mmdb_create_snapshot(mmdb_t* db);
+/* Releases the snapshot. `db` is not used: a snapshot may be released after
+ * its DB was closed (then `db` may be NULL or a dangling pointer). */
 void mmdb_release_snapshot(mmdb_t* db, const mmdb_snapshot_t* snapshot);
 uint64_t mmdb_snapshot_get_sequence_number(const mmdb_snapshot_t* snapshot);
 
@@ -108,7 +127,9 @@ void mmdb_iter_prev(mmdb_iterator_t* iter);
 /* The current key / value, valid until the next move; empty when invalid. */
 const char* mmdb_iter_key(const mmdb_iterator_t* iter, size_t* klen);
 const char* mmdb_iter_value(const mmdb_iterator_t* iter, size_t* vlen);
-/* Sets *errptr when the iterator met an error. */
+/* Sets *errptr when the iterator met an error. An exception escaping the
+ * C++ side during a move (e.g. out of memory) also ends up here: the
+ * iterator then stays invalid, and further moves do nothing. */
 void mmdb_iter_get_error(const mmdb_iterator_t* iter, char** errptr);
 
 /* ---- Write batches ----------------------------------------------------- */
@@ -156,6 +177,16 @@ void mmdb_options_set_max_background_compactions(mmdb_options_t* options, int v)
 void mmdb_options_set_max_subcompactions(mmdb_options_t* options, int v);
 void mmdb_options_set_read_triggered_compaction(mmdb_options_t* options, unsigned char v);
 void mmdb_options_set_rate_limit_bytes_per_sec(mmdb_options_t* options, uint64_t v);
+void mmdb_options_set_pin_l0_filter_and_index_blocks_in_cache(mmdb_options_t* options,
+                                                              unsigned char v);
+/* The codec of each level (levels[i] for level i, one of MMDB_*_COMPRESSION;
+ * a level past the end uses the last entry). n = 0: `compression` for every
+ * level. An unknown value is refused by the open that uses the options. */
+void mmdb_options_set_compression_per_level(mmdb_options_t* options, const int* levels, size_t n);
+/* A block cache shared with other DBs (overrides block_cache_capacity); NULL
+ * = a private cache. The options (and every DB opened with them) hold their
+ * own reference, so the cache handle may be destroyed right after. */
+void mmdb_options_set_block_cache(mmdb_options_t* options, const mmdb_cache_t* cache);
 
 mmdb_readoptions_t* mmdb_readoptions_create(void);
 void mmdb_readoptions_destroy(mmdb_readoptions_t* options);
@@ -163,6 +194,13 @@ void mmdb_readoptions_set_verify_checksums(mmdb_readoptions_t* options, unsigned
 void mmdb_readoptions_set_fill_cache(mmdb_readoptions_t* options, unsigned char v);
 /* NULL = read the latest state. The snapshot must outlive the options' use. */
 void mmdb_readoptions_set_snapshot(mmdb_readoptions_t* options, const mmdb_snapshot_t* snapshot);
+/* Reads as of sequence number `seq`, given as a number rather than a
+ * snapshot handle (replacing any snapshot set before). Versions the DB keeps
+ * only for a live snapshot are safe to read this way only while that
+ * snapshot is held; reading at a sequence past the last committed one is the
+ * caller's mistake (clamp it with mmdb_snapshot_get_sequence_number of a
+ * fresh snapshot). An iterator copies the sequence when it is created. */
+void mmdb_readoptions_set_snapshot_sequence(mmdb_readoptions_t* options, uint64_t seq);
 /* Iteration bounds, copied: keys >= lower and < upper. NULL clears a bound. */
 void mmdb_readoptions_set_iterate_lower_bound(mmdb_readoptions_t* options, const char* key,
                                               size_t keylen);
@@ -189,6 +227,20 @@ void mmdb_sstfilewriter_delete_range(mmdb_sstfilewriter_t* writer, const char* b
                                      size_t beginlen, const char* end, size_t endlen,
                                      char** errptr);
 void mmdb_sstfilewriter_finish(mmdb_sstfilewriter_t* writer, char** errptr);
+
+/* ---- Shared block cache ------------------------------------------------- */
+
+/* An LRU block cache of `capacity` bytes (0 = caches nothing) that several
+ * DBs may share through mmdb_options_set_block_cache. NULL on failure. */
+mmdb_cache_t* mmdb_cache_create_lru(size_t capacity);
+/* Drops this handle's reference: the cache lives on in the DBs and options
+ * that use it. NULL is ignored. */
+void mmdb_cache_destroy(mmdb_cache_t* cache);
+size_t mmdb_cache_get_capacity(const mmdb_cache_t* cache);
+/* Bytes charged by every entry held now (pinned ones included). */
+size_t mmdb_cache_get_usage(const mmdb_cache_t* cache);
+/* Bytes charged by pinned entries (a subset of the usage). */
+size_t mmdb_cache_get_pinned_usage(const mmdb_cache_t* cache);
 
 /* ---- Memory ------------------------------------------------------------ */
 

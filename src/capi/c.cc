@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include <mmdb/cache.h>
 #include <mmdb/db.h>
 #include <mmdb/sst_file_writer.h>
 
@@ -32,8 +33,22 @@ struct mmdb_t {
 struct mmdb_options_t {
   Options rep;
 };
+namespace {
+// A snapshot named by its sequence number alone (set_snapshot_sequence): it
+// pins nothing, the DB only reads its sequence().
+class SequenceSnapshot final : public mmdb::Snapshot {
+ public:
+  explicit SequenceSnapshot(mmdb::SequenceNumber seq) : seq_(seq) {}
+  mmdb::SequenceNumber sequence() const override { return seq_; }
+
+ private:
+  mmdb::SequenceNumber seq_;
+};
+}  // namespace
+
 struct mmdb_readoptions_t {
   ReadOptions rep;
+  std::unique_ptr<SequenceSnapshot> by_sequence;  // what rep.snapshot may point at
 };
 struct mmdb_writeoptions_t {
   WriteOptions rep;
@@ -43,9 +58,13 @@ struct mmdb_writebatch_t {
 };
 struct mmdb_iterator_t {
   std::unique_ptr<mmdb::Iterator> rep;
+  Status failed;  // an exception escaped a move: the iterator is dead
 };
 struct mmdb_snapshot_t {
   std::shared_ptr<const mmdb::Snapshot> rep;
+};
+struct mmdb_cache_t {
+  std::shared_ptr<mmdb::Cache> rep;
 };
 struct mmdb_sstfilewriter_t {
   explicit mmdb_sstfilewriter_t(const Options& o) : rep(o) {}
@@ -93,6 +112,28 @@ auto NoThrow(Fn&& fn) -> decltype(fn()) {
     return fn();
   } catch (...) {
     return nullptr;
+  }
+}
+
+// Runs `fn`, which has no way to report a failure: an exception (only
+// std::bad_alloc is possible) terminates the process instead of unwinding
+// into a C or Rust caller.
+template <typename Fn>
+void OrAbort(Fn&& fn) noexcept {
+  fn();
+}
+
+// Runs an iterator move; an exception kills the iterator (Valid() false,
+// reported by mmdb_iter_get_error) instead of crossing the API.
+template <typename Fn>
+void Move(mmdb_iterator_t* iter, Fn&& fn) {
+  if (!iter->failed.ok()) return;
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    iter->failed = Status::Aborted(std::string("exception: ") + e.what());
+  } catch (...) {
+    iter->failed = Status::Aborted("unknown exception");
   }
 }
 
@@ -207,6 +248,25 @@ void mmdb_ingest_external_file(mmdb_t* db, const char* const* paths, size_t npat
   });
 }
 
+void mmdb_lazy_delete(mmdb_t* db, const char* key, size_t keylen) {
+  OrAbort([&] { db->rep->LazyDelete(View(key, keylen)); });
+}
+
+void mmdb_lazy_delete_batch(mmdb_t* db, const char* const* keys, const size_t* keylens, size_t n) {
+  OrAbort([&] {
+    std::vector<std::string> batch;
+    batch.reserve(n);
+    for (size_t i = 0; i < n; ++i) batch.emplace_back(keys[i], keylens[i]);
+    db->rep->LazyDeleteBatch(batch);
+  });
+}
+
+size_t mmdb_dead_key_count(mmdb_t* db) { return db->rep->DeadKeyCount(); }
+
+void mmdb_clear_dead_keys(mmdb_t* db) {
+  OrAbort([&] { db->rep->ClearDeadKeys(); });
+}
+
 // ---- Snapshots ------------------------------------------------------------
 
 const mmdb_snapshot_t* mmdb_create_snapshot(mmdb_t* db) {
@@ -222,43 +282,54 @@ uint64_t mmdb_snapshot_get_sequence_number(const mmdb_snapshot_t* snapshot) {
 // ---- Iterators ------------------------------------------------------------
 
 mmdb_iterator_t* mmdb_create_iterator(mmdb_t* db, const mmdb_readoptions_t* options) {
-  return NoThrow([&] { return new mmdb_iterator_t{db->rep->NewIterator(options->rep)}; });
+  return NoThrow([&] { return new mmdb_iterator_t{db->rep->NewIterator(options->rep), Status()}; });
 }
 
 mmdb_iterator_t* mmdb_create_prefix_iterator(mmdb_t* db, const mmdb_readoptions_t* options,
                                              const char* prefix, size_t prefixlen) {
   return NoThrow([&] {
-    return new mmdb_iterator_t{db->rep->NewPrefixIterator(options->rep, View(prefix, prefixlen))};
+    return new mmdb_iterator_t{db->rep->NewPrefixIterator(options->rep, View(prefix, prefixlen)),
+                               Status()};
   });
 }
 
 void mmdb_iter_destroy(mmdb_iterator_t* iter) { delete iter; }
-unsigned char mmdb_iter_valid(const mmdb_iterator_t* iter) { return iter->rep->Valid(); }
-void mmdb_iter_seek_to_first(mmdb_iterator_t* iter) { iter->rep->SeekToFirst(); }
-void mmdb_iter_seek_to_last(mmdb_iterator_t* iter) { iter->rep->SeekToLast(); }
+unsigned char mmdb_iter_valid(const mmdb_iterator_t* iter) {
+  return iter->failed.ok() && iter->rep->Valid();
+}
+void mmdb_iter_seek_to_first(mmdb_iterator_t* iter) {
+  Move(iter, [&] { iter->rep->SeekToFirst(); });
+}
+void mmdb_iter_seek_to_last(mmdb_iterator_t* iter) {
+  Move(iter, [&] { iter->rep->SeekToLast(); });
+}
 void mmdb_iter_seek(mmdb_iterator_t* iter, const char* k, size_t klen) {
-  iter->rep->Seek(View(k, klen));
+  Move(iter, [&] { iter->rep->Seek(View(k, klen)); });
 }
 void mmdb_iter_seek_for_prev(mmdb_iterator_t* iter, const char* k, size_t klen) {
-  iter->rep->SeekForPrev(View(k, klen));
+  Move(iter, [&] { iter->rep->SeekForPrev(View(k, klen)); });
 }
-void mmdb_iter_next(mmdb_iterator_t* iter) { iter->rep->Next(); }
-void mmdb_iter_prev(mmdb_iterator_t* iter) { iter->rep->Prev(); }
+void mmdb_iter_next(mmdb_iterator_t* iter) {
+  Move(iter, [&] { iter->rep->Next(); });
+}
+void mmdb_iter_prev(mmdb_iterator_t* iter) {
+  Move(iter, [&] { iter->rep->Prev(); });
+}
 
 const char* mmdb_iter_key(const mmdb_iterator_t* iter, size_t* klen) {
-  const std::string_view k = iter->rep->key();
+  const std::string_view k = iter->failed.ok() ? iter->rep->key() : std::string_view();
   *klen = k.size();
   return k.data();
 }
 
 const char* mmdb_iter_value(const mmdb_iterator_t* iter, size_t* vlen) {
-  const std::string_view v = iter->rep->value();
+  const std::string_view v = iter->failed.ok() ? iter->rep->value() : std::string_view();
   *vlen = v.size();
   return v.data();
 }
 
 void mmdb_iter_get_error(const mmdb_iterator_t* iter, char** errptr) {
-  SaveError(errptr, iter->rep->status());
+  SaveError(errptr, iter->failed.ok() ? iter->rep->status() : iter->failed);
 }
 
 // ---- Write batches --------------------------------------------------------
@@ -267,18 +338,20 @@ mmdb_writebatch_t* mmdb_writebatch_create(void) {
   return NoThrow([] { return new mmdb_writebatch_t; });
 }
 void mmdb_writebatch_destroy(mmdb_writebatch_t* batch) { delete batch; }
-void mmdb_writebatch_clear(mmdb_writebatch_t* batch) { batch->rep.Clear(); }
+void mmdb_writebatch_clear(mmdb_writebatch_t* batch) {
+  OrAbort([&] { batch->rep.Clear(); });
+}
 int mmdb_writebatch_count(mmdb_writebatch_t* batch) { return static_cast<int>(batch->rep.Count()); }
 void mmdb_writebatch_put(mmdb_writebatch_t* batch, const char* key, size_t klen, const char* val,
                          size_t vlen) {
-  batch->rep.Put(View(key, klen), View(val, vlen));
+  OrAbort([&] { batch->rep.Put(View(key, klen), View(val, vlen)); });
 }
 void mmdb_writebatch_delete(mmdb_writebatch_t* batch, const char* key, size_t klen) {
-  batch->rep.Delete(View(key, klen));
+  OrAbort([&] { batch->rep.Delete(View(key, klen)); });
 }
 void mmdb_writebatch_delete_range(mmdb_writebatch_t* batch, const char* begin, size_t beginlen,
                                   const char* end, size_t endlen) {
-  batch->rep.DeleteRange(View(begin, beginlen), View(end, endlen));
+  OrAbort([&] { batch->rep.DeleteRange(View(begin, beginlen), View(end, endlen)); });
 }
 
 // ---- Options --------------------------------------------------------------
@@ -328,6 +401,24 @@ void mmdb_options_set_compression(mmdb_options_t* options, int v) {
   options->rep.compression = static_cast<mmdb::CompressionType>(v);
 }
 
+void mmdb_options_set_pin_l0_filter_and_index_blocks_in_cache(mmdb_options_t* options,
+                                                              unsigned char v) {
+  options->rep.pin_l0_filter_and_index_blocks_in_cache = v;
+}
+
+void mmdb_options_set_compression_per_level(mmdb_options_t* options, const int* levels, size_t n) {
+  OrAbort([&] {
+    options->rep.compression_per_level.clear();
+    for (size_t i = 0; i < n; ++i) {
+      options->rep.compression_per_level.push_back(static_cast<mmdb::CompressionType>(levels[i]));
+    }
+  });
+}
+
+void mmdb_options_set_block_cache(mmdb_options_t* options, const mmdb_cache_t* cache) {
+  options->rep.block_cache = cache != nullptr ? cache->rep : nullptr;
+}
+
 mmdb_readoptions_t* mmdb_readoptions_create(void) {
   return NoThrow([] { return new mmdb_readoptions_t; });
 }
@@ -341,21 +432,31 @@ void mmdb_readoptions_set_fill_cache(mmdb_readoptions_t* options, unsigned char 
 void mmdb_readoptions_set_snapshot(mmdb_readoptions_t* options, const mmdb_snapshot_t* snapshot) {
   options->rep.snapshot = snapshot != nullptr ? snapshot->rep.get() : nullptr;
 }
+void mmdb_readoptions_set_snapshot_sequence(mmdb_readoptions_t* options, uint64_t seq) {
+  OrAbort([&] {
+    options->by_sequence = std::make_unique<SequenceSnapshot>(seq);
+    options->rep.snapshot = options->by_sequence.get();
+  });
+}
 void mmdb_readoptions_set_iterate_lower_bound(mmdb_readoptions_t* options, const char* key,
                                               size_t keylen) {
-  if (key == nullptr) {
-    options->rep.iterate_lower_bound.reset();
-  } else {
-    options->rep.iterate_lower_bound = std::string(key, keylen);
-  }
+  OrAbort([&] {
+    if (key == nullptr) {
+      options->rep.iterate_lower_bound.reset();
+    } else {
+      options->rep.iterate_lower_bound = std::string(key, keylen);
+    }
+  });
 }
 void mmdb_readoptions_set_iterate_upper_bound(mmdb_readoptions_t* options, const char* key,
                                               size_t keylen) {
-  if (key == nullptr) {
-    options->rep.iterate_upper_bound.reset();
-  } else {
-    options->rep.iterate_upper_bound = std::string(key, keylen);
-  }
+  OrAbort([&] {
+    if (key == nullptr) {
+      options->rep.iterate_upper_bound.reset();
+    } else {
+      options->rep.iterate_upper_bound = std::string(key, keylen);
+    }
+  });
 }
 
 mmdb_writeoptions_t* mmdb_writeoptions_create(void) {
@@ -396,6 +497,18 @@ void mmdb_sstfilewriter_delete_range(mmdb_sstfilewriter_t* writer, const char* b
 }
 void mmdb_sstfilewriter_finish(mmdb_sstfilewriter_t* writer, char** errptr) {
   Call(errptr, [&] { return writer->rep.Finish(); });
+}
+
+// ---- Shared block cache ---------------------------------------------------
+
+mmdb_cache_t* mmdb_cache_create_lru(size_t capacity) {
+  return NoThrow([&] { return new mmdb_cache_t{mmdb::NewBlockCache(capacity)}; });
+}
+void mmdb_cache_destroy(mmdb_cache_t* cache) { delete cache; }
+size_t mmdb_cache_get_capacity(const mmdb_cache_t* cache) { return cache->rep->GetCapacity(); }
+size_t mmdb_cache_get_usage(const mmdb_cache_t* cache) { return cache->rep->GetUsage(); }
+size_t mmdb_cache_get_pinned_usage(const mmdb_cache_t* cache) {
+  return cache->rep->GetPinnedUsage();
 }
 
 // ---- Memory ---------------------------------------------------------------

@@ -132,6 +132,16 @@ int main(int argc, char** argv) {
   mmdb_options_set_max_background_compactions(options, 2);
   mmdb_options_set_max_subcompactions(options, 1);
   mmdb_options_set_rate_limit_bytes_per_sec(options, 0);
+  mmdb_options_set_pin_l0_filter_and_index_blocks_in_cache(options, 1);
+  {
+    const int bad_levels[2] = {MMDB_LZ4_COMPRESSION, 7};
+    const int levels[3] = {MMDB_NO_COMPRESSION, MMDB_LZ4_COMPRESSION, MMDB_ZSTD_COMPRESSION};
+    mmdb_options_set_compression_per_level(options, bad_levels, 2);
+    db = mmdb_open(options, dbname, &err);
+    CHECK(db == NULL);
+    EXPECT_ERROR(err, "InvalidArgument");
+    mmdb_options_set_compression_per_level(options, levels, 3);
+  }
   mmdb_options_set_num_levels(options, 1); /* invalid: open must refuse it */
   db = mmdb_open(options, dbname, &err);
   CHECK(db == NULL);
@@ -229,9 +239,31 @@ int main(int argc, char** argv) {
     CHECK_GET(db, ro, "a", "changed");
     mmdb_readoptions_set_snapshot(snap_ro, NULL);
     CHECK_GET(db, snap_ro, "a", "changed");
-    mmdb_readoptions_destroy(snap_ro);
+    /* The same point named by its number: gets and iterators read there. */
+    mmdb_readoptions_set_snapshot_sequence(snap_ro, mmdb_snapshot_get_sequence_number(snap));
+    CHECK_GET(db, snap_ro, "a", "1");
+    {
+      mmdb_iterator_t* it = mmdb_create_iterator(db, snap_ro);
+      mmdb_readoptions_destroy(snap_ro); /* the iterator copied the sequence */
+      mmdb_iter_seek_to_first(it);
+      CHECK_ITER(it, "a", "1");
+      mmdb_iter_destroy(it);
+    }
     mmdb_release_snapshot(db, snap);
   }
+
+  phase = "lazy delete";
+  CHECK(mmdb_dead_key_count(db) == 0);
+  mmdb_lazy_delete(db, "a", 1);
+  {
+    const char* keys[2] = {"x1", "x\0y"};
+    const size_t lens[2] = {2, 3};
+    mmdb_lazy_delete_batch(db, keys, lens, 2);
+  }
+  CHECK(mmdb_dead_key_count(db) == 3);
+  CHECK_GET(db, ro, "a", "changed"); /* still readable until a compaction */
+  mmdb_clear_dead_keys(db);
+  CHECK(mmdb_dead_key_count(db) == 0);
 
   phase = "flush/compact/property";
   mmdb_flush(db, &err);
@@ -385,11 +417,31 @@ int main(int argc, char** argv) {
   phase = "close and destroy";
   mmdb_destroy_db(options, dbname, &err);
   EXPECT_ERROR(err, "Busy"); /* still open: locked */
-  mmdb_close(db);
+  {
+    /* A snapshot and an iterator may outlive their DB. */
+    const mmdb_snapshot_t* snap = mmdb_create_snapshot(db);
+    mmdb_iterator_t* it = mmdb_create_iterator(db, ro);
+    mmdb_close(db);
+    mmdb_iter_seek(it, "m", 1);
+    CHECK_ITER(it, "m", "ingested");
+    mmdb_iter_destroy(it);
+    mmdb_release_snapshot(NULL, snap);
+  }
   mmdb_close(NULL);
-  db = mmdb_open(options, dbname, &err); /* reopen: data is durable */
-  CHECK_NO_ERROR(err);
-  CHECK_GET(db, ro, "m", "ingested");
+  {
+    /* Reopen (data is durable) with a shared cache that the options keep. */
+    mmdb_cache_t* cache = mmdb_cache_create_lru(1 << 20);
+    CHECK(cache != NULL && mmdb_cache_get_capacity(cache) == (1 << 20));
+    mmdb_options_set_block_cache(options, cache);
+    db = mmdb_open(options, dbname, &err);
+    CHECK_NO_ERROR(err);
+    CHECK_GET(db, ro, "m", "ingested");
+    CHECK(mmdb_cache_get_usage(cache) > 0);
+    CHECK(mmdb_cache_get_pinned_usage(cache) <= mmdb_cache_get_usage(cache));
+    mmdb_cache_destroy(cache);
+    mmdb_cache_destroy(NULL);
+    mmdb_options_set_block_cache(options, NULL);
+  }
   mmdb_close_with_error(db, &err);
   CHECK_NO_ERROR(err);
   mmdb_destroy_db(options, dbname, &err);
