@@ -102,7 +102,7 @@ void ExpectManifestInFormat(const std::string& dir, int* edits) {
 
 TEST(CompatCompactionTest, GoldenDirectoryStaysInFormatThroughManyCompactions) {
   const std::string root = test::CompatDir();
-  if (root.empty()) GTEST_SKIP() << "shared/compat not found";
+  ASSERT_FALSE(root.empty()) << "tests/data/compat is missing";
   Model model;
   ASSERT_TRUE(test::LoadExpectedTsv(root + "/vsdb.expected.tsv", &model));
   const std::string dir = test::CopyToTemp(root + "/vsdb", "vsdb_compacted");

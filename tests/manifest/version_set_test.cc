@@ -13,6 +13,7 @@
 #include "manifest/filename.h"
 #include "types/internal_key.h"
 #include "util/result.h"
+#include "util/golden.h"
 #include "util/test_util.h"
 #include "wal/log_test_util.h"
 #include "wal/reader.h"
@@ -141,10 +142,9 @@ TEST_F(VersionSetTest, CreateNewWritesRustCompatibleFiles) {
   EXPECT_EQ(manifest.size(), 7u + 18u);
   EXPECT_FALSE(env_.FileExists(TempCurrentFileName(dir_, 1)));
   // Byte-identical to the first record of the Rust engine's MANIFEST.
-  const std::string golden = test::SharedDir() + "/compat/plain/MANIFEST-000001";
-  if (std::filesystem::exists(golden)) {
-    EXPECT_EQ(ToHex(manifest), ToHex(Read(golden).substr(0, manifest.size())));
-  }
+  const std::string golden = test::CompatDir() + "/plain/MANIFEST-000001";
+  ASSERT_TRUE(std::filesystem::exists(golden)) << golden;
+  EXPECT_EQ(ToHex(manifest), ToHex(Read(golden).substr(0, manifest.size())));
   EXPECT_EQ(vs.NewFileNumber(), 2u);
 }
 
@@ -420,7 +420,7 @@ TEST_F(VersionSetTest, MarkFileNumberUsed) {
   EXPECT_EQ(vs.NewFileNumber(), 101u);
 }
 
-// ---- Golden MANIFESTs written by the Rust engine (../shared/compat) ----
+// ---- Golden MANIFESTs written by the Rust engine (tests/data/compat) ----
 
 struct GoldenLayout {
   const char* name;
@@ -439,8 +439,8 @@ class GoldenManifestTest : public ::testing::TestWithParam<GoldenLayout> {};
 
 TEST_P(GoldenManifestTest, ReplaysToTheDocumentedLayout) {
   const GoldenLayout& g = GetParam();
-  const std::string dir = test::SharedDir() + "/compat/" + g.name;
-  if (!std::filesystem::exists(dir)) GTEST_SKIP() << dir << " not found";
+  const std::string dir = test::CompatDir() + "/" + g.name;
+  ASSERT_TRUE(std::filesystem::exists(dir)) << dir << " is missing";
   auto env = Env::Default();
   VersionSet vs(dir, env.get(), kLevels);
   ASSERT_OK(vs.Recover());  // reads only: the golden directories are read-only
@@ -490,8 +490,8 @@ INSTANTIATE_TEST_SUITE_P(
 // vsdb's MANIFEST holds a trivial move: one edit adding #N at a lower level
 // and deleting #N at its old level, the new file first.
 TEST(GoldenManifestEditTest, VsdbHoldsATrivialMoveEdit) {
-  const std::string path = test::SharedDir() + "/compat/vsdb/MANIFEST-000001";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " not found";
+  const std::string path = test::CompatDir() + "/vsdb/MANIFEST-000001";
+  ASSERT_TRUE(std::filesystem::exists(path)) << path << " is missing";
   std::unique_ptr<SequentialFile> file;
   ASSERT_OK(Env::Default()->NewSequentialFile(path, &file));
   wal::Reader reader(std::move(file), nullptr, true);

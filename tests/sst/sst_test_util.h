@@ -18,6 +18,7 @@
 
 #include "cache/block_cache.h"
 #include "types/internal_key.h"
+#include "util/golden.h"
 
 namespace mmdb::test {
 
@@ -131,14 +132,7 @@ struct InternalKeyLess {
   }
 };
 
-// ../shared/compat relative to the source tree (this file lives in
-// <src>/tests/sst), or "" when absent.
-inline std::string GoldenCompatDir() {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::path(__FILE__).parent_path() / ".." / ".." / ".." / "shared" / "compat";
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return "";
-  return fs::weakly_canonical(dir, ec).string();
-}
+// The golden directories (tests/data/compat), or "" when missing.
+inline std::string GoldenCompatDir() { return CompatDir(); }
 
 }  // namespace mmdb::test

@@ -8,10 +8,9 @@
 namespace mmdb::test {
 
 std::string CompatDir() {
-  // tests/util/golden.cc -> <repo>/../shared/compat
+  // tests/util/golden.cc -> <repo>/tests/data/compat
   std::filesystem::path here(__FILE__);
-  std::filesystem::path dir =
-      here.parent_path().parent_path().parent_path().parent_path() / "shared" / "compat";
+  std::filesystem::path dir = here.parent_path().parent_path() / "data" / "compat";
   std::error_code ec;
   if (std::filesystem::is_directory(dir, ec)) return dir.string();
   return "";

@@ -1,5 +1,5 @@
 // Access to the golden data directories written by the Rust engine
-// (../shared/compat, see its README.md).
+// (tests/data/compat, see its README.md).
 #pragma once
 
 #include <map>
@@ -7,7 +7,8 @@
 
 namespace mmdb::test {
 
-// The shared/compat directory, or "" when it is not there.
+// The tests/data/compat directory, or "" when it is missing (a test that
+// needs it then fails: the data lives in the repository).
 std::string CompatDir();
 // Parses "<hex key>\t<hex value>\n" lines into a map.
 bool LoadExpectedTsv(const std::string& path, std::map<std::string, std::string>* out);

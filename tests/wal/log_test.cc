@@ -13,6 +13,7 @@
 
 #include "util/coding.h"
 #include "util/crc32.h"
+#include "util/golden.h"
 #include "util/test_util.h"
 #include "wal/log_format.h"
 #include "wal/log_test_util.h"
@@ -475,10 +476,10 @@ TEST(WalReaderTest, RandomRecordsRoundTripThroughPosixFiles) {
   test::RemoveTree(dir);
 }
 
-// The Rust engine's WAL from ../shared/compat/wal_tail: 264 records.
+// The Rust engine's WAL from tests/data/compat/wal_tail: 264 records.
 TEST(WalReaderTest, GoldenRustWal) {
-  const std::string path = test::SharedDir() + "/compat/wal_tail/000003.wal";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " not found";
+  const std::string path = test::CompatDir() + "/wal_tail/000003.wal";
+  ASSERT_TRUE(std::filesystem::exists(path)) << path << " is missing";
   std::string contents;
   ASSERT_OK(ReadFileToString(Env::Default().get(), path, &contents));
 

@@ -62,12 +62,4 @@ class StringSource final : public SequentialFile {
   bool fail_reads_ = false;
 };
 
-// The shared directory of golden files (/work/main/../shared), found from
-// this source file's path: tests/wal/log_test_util.h -> <repo>/../shared.
-inline std::string SharedDir() {
-  std::string here = __FILE__;
-  for (int i = 0; i < 3; ++i) here = here.substr(0, here.rfind('/'));
-  return here + "/../shared";
-}
-
 }  // namespace mmdb::test
