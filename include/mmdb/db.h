@@ -102,8 +102,8 @@ class DB {
   // copy. When `snapshot` is not null it receives a snapshot of this DB at
   // exactly the checkpoint's point. Writes made with disable_wal and not yet
   // flushed are not in the copy. See docs/checkpoint.md.
-  virtual Status CreateCheckpoint(const std::string& dir,
-                                  std::shared_ptr<const Snapshot>* snapshot) {
+  virtual Status CreateCheckpoint(const std::string& /*dir*/,
+                                  std::shared_ptr<const Snapshot>* /*snapshot*/) {
     return Status::NotSupported("CreateCheckpoint");
   }
   Status CreateCheckpoint(const std::string& dir) { return CreateCheckpoint(dir, nullptr); }
@@ -114,7 +114,7 @@ class DB {
   // see them. The input files are copied (re-stamped) and left untouched.
   // InvalidArgument when an input is not a valid SST, holds a user key twice,
   // or when two inputs overlap. See docs/ingestion.md.
-  virtual Status IngestExternalFile(const std::vector<std::string>& paths) {
+  virtual Status IngestExternalFile(const std::vector<std::string>& /*paths*/) {
     return Status::NotSupported("IngestExternalFile");
   }
 

@@ -41,7 +41,7 @@ class RandomAccessFile {
   // only at the end of the file.
   virtual Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const = 0;
   // Hints that [offset, offset + n) will be read soon (readahead). Optional.
-  virtual void Prefetch(uint64_t offset, size_t n) const {}
+  virtual void Prefetch(uint64_t /*offset*/, size_t /*n*/) const {}
   // True when Read never uses `scratch` (it may then be null): every result
   // points into memory the file owns, valid while the file lives (a
   // memory-mapped file).
@@ -63,7 +63,7 @@ class WritableFile {
   // Starts writing [offset, offset + n) of what was handed to the OS back to
   // the device, without waiting and without any durability promise: it only
   // spreads the work of a later Sync. Advisory (the default does nothing).
-  virtual void RangeSync(uint64_t offset, uint64_t n) {}
+  virtual void RangeSync(uint64_t /*offset*/, uint64_t /*n*/) {}
 };
 
 // An exclusive lock on a file (the DB's LOCK), released when destroyed.
@@ -109,7 +109,7 @@ class Env {
   // Makes `target` a second name (a hard link) of the existing file `src`.
   // Used by checkpoints, which copy the file instead when this fails
   // (NotSupported by default; IOError e.g. across file systems).
-  virtual Status LinkFile(const std::string& src, const std::string& target) {
+  virtual Status LinkFile(const std::string& /*src*/, const std::string& /*target*/) {
     return Status::NotSupported("LinkFile");
   }
   // Makes the directory's entries (creations, renames, removals) durable.

@@ -45,6 +45,7 @@ Status DB::Open(const Options& options, const std::string& path, std::unique_ptr
   MMDB_RETURN_IF_ERROR(options.Validate());
   auto impl = std::make_unique<DBImpl>(options, path);
   MMDB_RETURN_IF_ERROR(impl->Open());
+  impl->AttachSeekTarget();
   *db = std::move(impl);
   return Status::OK();
 }
@@ -153,10 +154,6 @@ Status DBImpl::Open() {
   DeleteObsoleteFiles();
   for (int i = 0; i < options_.max_background_compactions; ++i) {
     bg_threads_.emplace_back([this] { BackgroundLoop(); });
-  }
-  {
-    MutexLock target(&seek_target_->mu);
-    seek_target_->db = this;
   }
   opened_ = true;
   return Status::OK();

@@ -60,6 +60,11 @@ class DBImpl final : public DB {
   // Locks the directory, recovers (or creates) the DB and starts background
   // work. Called once, by DB::Open.
   Status Open();
+  // Lets this DB's iterators charge it seeks (after Open, without mu_).
+  void AttachSeekTarget() EXCLUDES(mu_) {
+    MutexLock target(&seek_target_->mu);
+    seek_target_->db = this;
+  }
 
   Status Put(const WriteOptions& options, std::string_view key, std::string_view value) override;
   Status Delete(const WriteOptions& options, std::string_view key) override;
@@ -158,8 +163,10 @@ class DBImpl final : public DB {
   const std::shared_ptr<TombstoneCache> tombstones_;
   // The above, shared with every iterator (read_path.h). Set in Open.
   std::shared_ptr<const ReadResources> read_resources_;
-  // Where iterators' read sampling charges seeks: this DB until Close, then
-  // nobody (an iterator may outlive its DB).
+  // Where iterators' read sampling charges seeks: this DB from the end of
+  // Open until Close, then nobody (an iterator may outlive its DB). Lock
+  // order: SeekChargeTarget::mu before mu_ (a charge takes both), so it is
+  // never taken while holding mu_.
   struct SeekChargeTarget {
     Mutex mu;
     DBImpl* db GUARDED_BY(mu) = nullptr;
