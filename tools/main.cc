@@ -1,4 +1,4 @@
-// mmdb: the command-line tool. `mmdb [--db DIR] [--hex] <command> ...`;
+// mmdb: the command-line tool. `mmdb --db DIR [--hex] <command> ...`;
 // `mmdb --help` and `mmdb <command> --help` describe every command
 // (docs/tools.md has examples).
 //
@@ -11,6 +11,8 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+
+#include <mmdb/version.h>
 
 #include "tools/commands.h"
 #include "util/result.h"
@@ -62,7 +64,9 @@ int Run(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the command
   GlobalArgs g;
-  app.add_option("--db", g.db, "database directory")->capture_default_str();
+  app.set_version_flag("--version", std::string("mmdb ") + MMDB_VERSION_STRING);
+  app.add_option("--db", g.db, "database directory (or the MMDB_DB environment variable)")
+      ->envname("MMDB_DB");
   app.add_flag("--hex", g.hex, "keys and values are hex, in arguments and in output");
 
   auto* get = app.add_subcommand("get", "print the value of KEY (exit 1 when absent)");
@@ -71,7 +75,8 @@ int Run(int argc, char** argv) {
   auto* delrange = app.add_subcommand("delete-range", "delete every key in [BEGIN, END)");
   auto* scan = app.add_subcommand("scan", "print key<TAB>value lines in key order");
   auto* count = app.add_subcommand("count", "print the number of keys (in a range)");
-  auto* compact = app.add_subcommand("compact", "compact the range down to the last level");
+  auto* compact =
+      app.add_subcommand("compact", "compact the range down to the deepest level holding data");
   auto* flush = app.add_subcommand("flush", "write the memtables to L0 files");
   auto* stats = app.add_subcommand("stats", "print mmdb.levelstats and mmdb.stats");
   auto* property = app.add_subcommand("property", "print one property (e.g. mmdb.sstables)");
@@ -114,11 +119,34 @@ int Run(int argc, char** argv) {
       ->capture_default_str();
   bench->add_option("--seed", bench_args.seed, "random seed")->capture_default_str();
 
+  // The first word that is not an option (or --db's value) names the
+  // command: say so when it names none, rather than "a subcommand is
+  // required".
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--db") {
+      ++i;
+      continue;
+    }
+    if (arg.starts_with("-")) continue;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      known = known || sub->get_name() == arg;
+    }
+    if (!known) {
+      std::fprintf(stderr, "mmdb: unknown command '%s' (see mmdb --help)\n", arg.c_str());
+      return kExitError;
+    }
+    break;
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "mmdb: %s (see mmdb --help)\n", e.what());
@@ -126,6 +154,13 @@ int Run(int argc, char** argv) {
   }
 
   namespace t = mmdb::tools;
+  // Every command but the dumps of a named file works on --db.
+  const bool names_a_file =
+      dump_sst->parsed() || dump_wal->parsed() || (dump_manifest->parsed() && !file.empty());
+  if (g.db.empty() && !names_a_file) {
+    std::fprintf(stderr, "mmdb: --db DIR is required (or set MMDB_DB)\n");
+    return kExitError;
+  }
   auto bytes = [&](const std::string& arg, const char* what, std::string* out) {
     return t::ParseBytes(arg, g.hex, what, out);
   };

@@ -8,6 +8,7 @@
 
 #include <mmdb/db.h>
 #include <mmdb/sst_file_writer.h>
+#include <mmdb/version.h>
 
 #include "db/db_test_util.h"
 #include "tools/tool_runner.h"
@@ -79,8 +80,16 @@ TEST_F(MmdbToolTest, HelpListsEveryCommand) {
   EXPECT_THAT(r.out, HasSubstr("--prefix"));
 }
 
+TEST_F(MmdbToolTest, VersionPrintsTheVersion) {
+  test::ToolResult r = test::RunTool({"--version"}, scratch_);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, std::string("mmdb ") + MMDB_VERSION_STRING + "\n");
+}
+
 TEST_F(MmdbToolTest, BadArgumentsAreOneLineErrors) {
   ExpectOneLineError(test::RunTool({}, scratch_), 2, "subcommand is required");
+  ExpectOneLineError(Run({"frobnicate"}), 2, "unknown command 'frobnicate'");
+  ExpectOneLineError(test::RunTool({"count"}, scratch_), 2, "--db DIR is required");
   ExpectOneLineError(Run({"get"}), 2, "key is required");
   ExpectOneLineError(Run({"scan", "--limit", "many"}), 2, "--limit");
   ExpectOneLineError(Run({"scan", "--prefix", "a", "--from", "b"}), 2, "excludes");
