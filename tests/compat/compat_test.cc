@@ -23,6 +23,8 @@ struct GoldenCase {
   size_t prefix_length;
   size_t expected_keys;
 };
+// Test names and ctest listings show the case's name (not its bytes).
+void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.name; }
 
 const GoldenCase kCases[] = {
     {"plain", 0, 4974},     {"wal_tail", 0, 1051}, {"zstd", 0, 3478}, {"lz4", 0, 3478},

@@ -97,6 +97,9 @@ struct TombstoneCase {
   size_t expected_keys;
   Mode mode;
 };
+void PrintTo(const TombstoneCase& c, std::ostream* os) {
+  *os << c.name << " mode " << static_cast<int>(c.mode);
+}
 
 std::string CaseName(const ::testing::TestParamInfo<TombstoneCase>& info) {
   static const char* const kModes[] = {"ReadOnly", "Writable", "ForcedCompactions",

@@ -28,6 +28,10 @@ enum class Layout {
   kTombstoneInMemtableOverL0,  // data flushed to L0, tombstone in the memtable
   kTombstoneInL0OverL1,        // data compacted to L1, tombstone flushed to L0
 };
+void PrintTo(Layout l, std::ostream* os) {
+  *os << (l == Layout::kTombstoneInMemtableOverL0 ? "tombstone in the memtable over L0"
+                                                  : "tombstone in L0 over L1");
+}
 
 class RangeDeleteWorkTest : public ::testing::TestWithParam<Layout> {
  protected:

@@ -12,8 +12,8 @@
 
 #include "manifest/filename.h"
 #include "types/internal_key.h"
-#include "util/result.h"
 #include "util/golden.h"
+#include "util/result.h"
 #include "util/test_util.h"
 #include "wal/log_test_util.h"
 #include "wal/reader.h"
@@ -428,6 +428,7 @@ struct GoldenLayout {
   uint64_t log_number;
   std::vector<uint64_t> range_del_files;
 };
+void PrintTo(const GoldenLayout& g, std::ostream* os) { *os << g.name; }
 
 std::vector<uint64_t> Range(uint64_t a, uint64_t b) {
   std::vector<uint64_t> r;
