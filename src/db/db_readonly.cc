@@ -15,8 +15,9 @@ namespace mmdb {
 namespace {
 
 // Attempts before giving up when a writer keeps changing the MANIFEST under
-// the open.
-constexpr int kMaxOpenAttempts = 8;
+// the open (each attempt that fails while the MANIFEST changed starts over;
+// a busy writer under a slow reader, e.g. ThreadSanitizer, needs dozens).
+constexpr int kMaxOpenAttempts = 64;
 
 Options SanitizeOptions(const Options& in) {
   Options o = in;
