@@ -2,8 +2,8 @@
 //
 // Every field has a default that suits a general workload; the presets
 // WriteHeavy() and ReadHeavy() tune for the two common shapes. Options are
-// plain values: copy them freely. Fields not marked "runtime" are read once
-// at DB::Open.
+// plain values: copy them freely. Every field is read once, at DB::Open: a
+// change to an Options object later does not reach an open DB.
 #pragma once
 
 #include <cstddef>
@@ -152,7 +152,7 @@ struct Options {
 
   // InvalidArgument naming the first field out of range; OK otherwise.
   Status Validate() const;
-  // One "name: value" line per field, logged at Open.
+  // One "name: value" line per field (for tools and logs).
   std::string ToString() const;
   // The codec for newly written blocks at `level`.
   CompressionType CompressionForLevel(int level) const;
