@@ -32,6 +32,10 @@ class DB {
  public:
   // Opens (or creates, with create_if_missing) the DB in directory `path`,
   // replaying its WAL. On failure *db is null and nothing on disk was lost.
+  // Replayed WALs become memtables that the background flushes write to L0
+  // one at a time after Open returns; until they are all flushed, writes
+  // wait (as for a stall; Busy with no_slowdown), so that no new write can
+  // outlive, after a crash, an older replayed one.
   // A second Open of a path that is open fails with IOError or Busy.
   static Status Open(const Options& options, const std::string& path, std::unique_ptr<DB>* db);
 

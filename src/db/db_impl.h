@@ -185,6 +185,12 @@ class DBImpl final : public DB {
   bool shutting_down_ GUARDED_BY(mu_) = false;
   Status bg_error_ GUARDED_BY(mu_);
   uint64_t bg_error_count_ GUARDED_BY(mu_) = 0;
+  // Writes wait until the log number passes this WAL: the newest one Open
+  // replayed (0: none). Its memtables, and those of older WALs, must be in
+  // SSTs first: a replayed WAL may end in a torn record, or hold bytes never
+  // synced, and either must not sit before a WAL with newer acknowledged
+  // writes (FORMAT.md "Recovery").
+  uint64_t write_gate_log_number_ GUARDED_BY(mu_) = 0;
   std::set<uint64_t> pending_outputs_ GUARDED_BY(mu_);   // files being written
   std::multiset<uint64_t> pinned_wals_ GUARDED_BY(mu_);  // WALs a checkpoint is copying
   std::list<std::weak_ptr<const Version>> old_versions_ GUARDED_BY(mu_);

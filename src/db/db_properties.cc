@@ -41,7 +41,7 @@ bool DBProperties::Get(DBImpl* db, std::string_view name, std::string* value) {
              "\nrecords-replayed: " + std::to_string(r.records) +
              "\nrecords-dropped: " + std::to_string(r.skipped_corrupt) +
              "\nbytes-dropped: " + std::to_string(r.dropped_bytes) +
-             "\ntables-written: " + std::to_string(r.tables_written) +
+             "\nmemtables-recovered: " + std::to_string(r.memtables_recovered) +
              "\ntables-moved-to-lost: " + std::to_string(r.tables_moved_to_lost) + "\n";
     return true;
   }

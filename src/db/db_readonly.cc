@@ -106,12 +106,10 @@ Status DBReadOnly::TryLoad() {
   }
   std::sort(wals.begin(), wals.end());
 
-  std::vector<std::shared_ptr<MemTable>> memtables;  // oldest first
-  VersionEdit unused;  // nothing is written, so the replay adds no file
+  std::vector<RecoveredMemTable> memtables;  // oldest first
   SequenceNumber max_seq = versions.LastSequence();
-  WalRecovery recovery(env_.get(), dbname_, options_, TableOptionsForLevel(options_, 0), &versions);
-  recovery.KeepInMemory(&memtables);
-  MMDB_RETURN_IF_ERROR(recovery.Replay(wals, &unused, &max_seq));
+  WalRecovery recovery(env_.get(), dbname_, options_);
+  MMDB_RETURN_IF_ERROR(recovery.Replay(wals, &memtables, &max_seq));
 
   auto sv = std::make_shared<SuperVersion>();
   sv->version = versions.current();
@@ -121,9 +119,9 @@ Status DBReadOnly::TryLoad() {
       if (!table.ok()) return table.status();
     }
   }
-  if (memtables.empty()) memtables.push_back(std::make_shared<MemTable>());
-  sv->mem = memtables.back();
-  for (auto it = memtables.rbegin() + 1; it != memtables.rend(); ++it) sv->imm.push_back(*it);
+  if (memtables.empty()) memtables.push_back({std::make_shared<MemTable>(), 0});
+  sv->mem = memtables.back().mem;
+  for (auto it = memtables.rbegin() + 1; it != memtables.rend(); ++it) sv->imm.push_back(it->mem);
   sv_ = std::move(sv);
   last_sequence_ = max_seq;
   wals_replayed_ = recovery.stats().wals_replayed;
