@@ -411,8 +411,8 @@ Status DBImpl::SwitchMemTable() {
 void DBImpl::RecordBackgroundError(const Status& s) {
   if (s.ok()) return;
   ++bg_error_count_;
-  if (bg_error_.ok()) bg_error_ = s;
-  bg_cv_.SignalAll();
+  error_handler_.Record(s, env_->NowMicros(), &bg_error_);
+  bg_cv_.SignalAll();  // waiting writers return the error; a retry may be scheduled
 }
 
 // ---------------------------------------------------------------------------
@@ -585,6 +585,14 @@ Status DBImpl::Close() {
   }
   Status result;
   if (opened_.load(std::memory_order_acquire)) {
+    bool can_heal;
+    {
+      MutexLock l(&mu_);
+      can_heal = !bg_error_.ok() && ErrorHandler::IsRecoverable(bg_error_);
+    }
+    // Space may have come back since the last retry; if not, the flush
+    // below returns the error that stands.
+    if (can_heal) (void)Resume();
     // Flush the memtable so that the next Open replays nothing.
     bool has_data;
     {

@@ -142,6 +142,7 @@ Status DBReadOnly::DeleteRange(const WriteOptions&, std::string_view, std::strin
 }
 Status DBReadOnly::Write(const WriteOptions&, WriteBatch*) { return ReadOnlyError(); }
 Status DBReadOnly::Flush() { return ReadOnlyError(); }
+Status DBReadOnly::Resume() { return CheckOpen(); }
 Status DBReadOnly::CompactRange(std::optional<std::string_view>, std::optional<std::string_view>) {
   return ReadOnlyError();
 }

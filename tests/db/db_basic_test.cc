@@ -243,7 +243,8 @@ TEST_F(DBBasicTest, PropertiesAnswerAndUnknownIsFalse) {
        {"mmdb.num-files-at-level0", "mmdb.levelstats", "mmdb.stats", "mmdb.sstables",
         "mmdb.estimate-num-keys", "mmdb.total-sst-files-size", "mmdb.cur-size-all-mem-tables",
         "mmdb.num-immutable-mem-table", "mmdb.block-cache-usage", "mmdb.block-cache-pinned-usage",
-        "mmdb.compaction-pending", "mmdb.num-snapshots", "mmdb.background-errors"}) {
+        "mmdb.compaction-pending", "mmdb.num-snapshots", "mmdb.background-errors",
+        "mmdb.error-recoveries"}) {
     EXPECT_TRUE(db_->GetProperty(name, &v)) << name;
   }
   EXPECT_FALSE(db_->GetProperty("mmdb.no-such-thing", &v));
