@@ -11,6 +11,22 @@
 //
 // Thread safety: a DB may be used from any number of threads at once.
 // Iterators and WriteBatches belong to one thread at a time.
+//
+// Errors and recovery. When a write to the WAL, a flush, a compaction or the
+// MANIFEST fails, the DB stops writes: every later Put, Delete, Write, Flush
+// and CompactRange returns that error, while reads go on from what is in
+// memory and on disk. Nothing acknowledged is lost, and a write that failed
+// either lands whole or not at all.
+//   - A full disk (Status::IsNoSpace(): ENOSPC or EDQUOT) heals. The DB
+//     retries in the background, first after 100 ms and then at growing
+//     intervals up to 5 s, and Resume() retries at once. A retry writes a
+//     fresh MANIFEST if that write had failed, moves writes to a fresh WAL if
+//     the WAL had failed (the failed one may end in part of a record), and
+//     flushes every memtable; only then are writes accepted again. The
+//     statistics tickers mmdb.error.recovery.attempts and
+//     mmdb.error.recovery.successes count the retries.
+//   - Any other error stays until the DB is closed and reopened. Close()
+//     returns it.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +48,10 @@ class DB {
  public:
   // Opens (or creates, with create_if_missing) the DB in directory `path`,
   // replaying its WAL. On failure *db is null and nothing on disk was lost.
+  // Replayed WALs become memtables that the background flushes write to L0
+  // one at a time after Open returns; until they are all flushed, writes
+  // wait (as for a stall; Busy with no_slowdown), so that no new write can
+  // outlive, after a crash, an older replayed one.
   // A second Open of a path that is open fails with IOError or Busy.
   static Status Open(const Options& options, const std::string& path, std::unique_ptr<DB>* db);
 
@@ -117,6 +137,15 @@ class DB {
   virtual Status IngestExternalFile(const std::vector<std::string>& /*paths*/) {
     return Status::NotSupported("IngestExternalFile");
   }
+
+  // After a background error that can heal (a full disk, see "Errors and
+  // recovery" above), tries to recover now instead of waiting for the
+  // background retry. OK when the DB accepts writes again (also when there
+  // was no error); otherwise the error that stands (the same no-space error
+  // while the disk is still full, or an error that only a reopen clears).
+  // May block while it flushes the memtables. A read-only DB has nothing to
+  // recover: OK.
+  virtual Status Resume() = 0;
 
   // Flushes the memtables to L0 (so the next Open replays nothing), stops
   // background work, syncs and releases the directory. Idempotent; later

@@ -53,6 +53,10 @@ enum Ticker : uint32_t {
   // Read-triggered compaction (Options::read_triggered_compaction).
   kReadSeekCharges,           // wasted reads charged to files' budgets
   kReadTriggeredCompactions,  // compactions picked because a budget ran out
+  // Recovery from a background error that can heal (a full disk): tries,
+  // automatic or by DB::Resume, and those after which writes work again.
+  kErrorRecoveryAttempts,
+  kErrorRecoverySuccesses,
   kTickerCount,
 };
 

@@ -29,6 +29,15 @@ class [[nodiscard]] Status {
     kAborted = 7,
   };
 
+  // A finer reason inside a code. Only IOError has one today.
+  enum class SubCode : uint8_t {
+    kNone = 0,
+    // The device or quota is full (ENOSPC, EDQUOT). Unlike other I/O errors
+    // this one is expected to pass once space is freed: the DB stops writes
+    // while it stands and resumes by itself (DB::Resume, include/mmdb/db.h).
+    kNoSpace = 1,
+  };
+
   // Creates an OK status.
   Status() noexcept = default;
   Status(const Status& other);
@@ -50,6 +59,11 @@ class [[nodiscard]] Status {
   }
   // The operating system refused a read, write, sync, rename or lock.
   static Status IOError(std::string_view msg) { return Status(Code::kIOError, msg); }
+  // An IOError whose cause is a full device or quota (SubCode::kNoSpace):
+  // IsIOError() and IsNoSpace() are both true.
+  static Status NoSpace(std::string_view msg) {
+    return Status(Code::kIOError, SubCode::kNoSpace, msg);
+  }
   // The resource is held elsewhere or the call would have to wait (no_slowdown).
   static Status Busy(std::string_view msg) { return Status(Code::kBusy, msg); }
   // The operation was stopped before it finished (e.g. the DB is closing).
@@ -61,25 +75,29 @@ class [[nodiscard]] Status {
   bool IsNotSupported() const { return code() == Code::kNotSupported; }
   bool IsInvalidArgument() const { return code() == Code::kInvalidArgument; }
   bool IsIOError() const { return code() == Code::kIOError; }
+  bool IsNoSpace() const { return subcode() == SubCode::kNoSpace; }
   bool IsBusy() const { return code() == Code::kBusy; }
   bool IsAborted() const { return code() == Code::kAborted; }
 
   Code code() const { return rep_ == nullptr ? Code::kOk : rep_->code; }
+  SubCode subcode() const { return rep_ == nullptr ? SubCode::kNone : rep_->subcode; }
   // The message without the code name; empty for OK.
   std::string_view message() const;
   // "OK", or the code name, ": " and the message, e.g. "Corruption: bad block checksum".
   std::string ToString() const;
 
-  // Returns a copy of this status whose message is prefixed with `context`
-  // (e.g. a file name); OK stays OK.
+  // Returns a copy of this status (code and subcode) whose message is
+  // prefixed with `context` (e.g. a file name); OK stays OK.
   Status WithContext(std::string_view context) const;
 
  private:
   struct Rep {
     Code code;
+    SubCode subcode;
     std::string message;
   };
-  Status(Code code, std::string_view msg);
+  Status(Code code, std::string_view msg) : Status(code, SubCode::kNone, msg) {}
+  Status(Code code, SubCode subcode, std::string_view msg);
 
   std::unique_ptr<Rep> rep_;
 };

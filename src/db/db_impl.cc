@@ -114,21 +114,13 @@ Status DBImpl::Open() {
   }
   std::sort(wals.begin(), wals.end());
 
-  VersionEdit edit;
   SequenceNumber max_seq = versions_->LastSequence();
-  WalRecovery recovery(env_.get(), dbname_, options_, TableOptionsForLevel(options_, 0),
-                       versions_.get());
-  MMDB_RETURN_IF_ERROR(recovery.Replay(wals, &edit, &max_seq));
+  std::vector<RecoveredMemTable> recovered;  // oldest first
+  WalRecovery recovery(env_.get(), dbname_, options_);
+  MMDB_RETURN_IF_ERROR(recovery.Replay(wals, &recovered, &max_seq));
   const KnownSequences known{.manifest_last = versions_->LastSequence(),
                              .first_replayed = recovery.stats().first_sequence};
-  Status audit = CheckUnexplainedTables(env_.get(), dbname_, unexplained, known);
-  if (!audit.ok()) {
-    // Nothing lists what the replay just wrote.
-    for (const auto& [level, f] : edit.new_files()) {
-      (void)env_->RemoveFile(TableFileName(dbname_, f.number));
-    }
-    return audit;
-  }
+  MMDB_RETURN_IF_ERROR(CheckUnexplainedTables(env_.get(), dbname_, unexplained, known));
   for (uint64_t number : unexplained) {
     MMDB_RETURN_IF_ERROR(MoveTableToLost(env_.get(), dbname_, number));
     ++recovery_stats_.tables_moved_to_lost;
@@ -137,17 +129,23 @@ Status DBImpl::Open() {
   recovery_stats_ = recovery.stats();
   recovery_stats_.tables_moved_to_lost = moved_to_lost;
 
-  // A fresh WAL for the new memtable; the edit makes every older WAL obsolete.
+  // A fresh WAL for the new memtable. The replayed memtables stay in memory
+  // as immutable ones, flushed in the background, so the log number stays at
+  // the oldest WAL holding any of them (without them, every older WAL is
+  // obsolete now).
   const uint64_t log_number = versions_->NewFileNumber();
   std::unique_ptr<WritableFile> wal_file;
   MMDB_RETURN_IF_ERROR(env_->NewWritableFile(WalFileName(dbname_, log_number), &wal_file));
   wal_ = std::make_unique<wal::Writer>(std::move(wal_file));
   wal_->set_bytes_per_sync(options_.wal_bytes_per_sync);
   MMDB_RETURN_IF_ERROR(env_->SyncDir(dbname_));
-  edit.SetLogNumber(log_number);
+  VersionEdit edit;
+  edit.SetLogNumber(recovered.empty() ? log_number : recovered.front().log_number);
   versions_->SetLastSequence(max_seq);
   MMDB_RETURN_IF_ERROR(versions_->LogAndApply(&edit));
 
+  for (RecoveredMemTable& r : recovered) imm_.push_front({std::move(r.mem), r.log_number});
+  if (!recovered.empty()) write_gate_log_number_ = wals.back();
   mem_ = std::make_shared<MemTable>();
   mem_log_number_ = log_number;
   InstallSuperVersion();
@@ -329,6 +327,19 @@ Status DBImpl::MakeRoomForWrite(bool force, bool no_slowdown) {
   bool allow_delay = !force;
   while (true) {
     if (!bg_error_.ok()) return bg_error_;
+    if (write_gate_log_number_ != 0) {
+      if (versions_->log_number() > write_gate_log_number_) {
+        write_gate_log_number_ = 0;  // every replayed memtable is in an SST
+      } else {
+        if (no_slowdown) return Status::Busy("write would wait for the flush of replayed WALs");
+        const uint64_t start = env_->NowMicros();
+        bg_cv_.Wait();
+        const uint64_t waited = env_->NowMicros() - start;
+        stall_micros_ += waited;
+        if (stats_ != nullptr) stats_->RecordTick(kStallMicros, waited);
+        continue;
+      }
+    }
     const int l0 = l0_files_.load(std::memory_order_acquire);
     if (allow_delay && l0 >= options_.l0_slowdown_writes_trigger &&
         l0 < options_.l0_stop_writes_trigger) {
@@ -391,8 +402,8 @@ Status DBImpl::SwitchMemTable() {
 void DBImpl::RecordBackgroundError(const Status& s) {
   if (s.ok()) return;
   ++bg_error_count_;
-  if (bg_error_.ok()) bg_error_ = s;
-  bg_cv_.SignalAll();
+  error_handler_.Record(s, env_->NowMicros(), &bg_error_);
+  bg_cv_.SignalAll();  // waiting writers return the error; a retry may be scheduled
 }
 
 // ---------------------------------------------------------------------------
@@ -565,6 +576,14 @@ Status DBImpl::Close() {
   }
   Status result;
   if (opened_.load(std::memory_order_acquire)) {
+    bool can_heal;
+    {
+      MutexLock l(&mu_);
+      can_heal = !bg_error_.ok() && ErrorHandler::IsRecoverable(bg_error_);
+    }
+    // Space may have come back since the last retry; if not, the flush
+    // below returns the error that stands.
+    if (can_heal) (void)Resume();
     // Flush the memtable so that the next Open replays nothing.
     bool has_data;
     {

@@ -17,6 +17,8 @@
 //     the oldest immutable memtable first (one at a time), else the most
 //     urgent compaction the LeveledPicker finds. Compactions over disjoint
 //     files run in parallel; inputs are marked being_compacted under mu_.
+//     While a background error that can heal stands (ErrorHandler), one of
+//     them retries the recovery (db_impl_resume.cc) on its schedule.
 #pragma once
 
 #include <atomic>
@@ -37,6 +39,7 @@
 #include "compaction/compaction.h"
 #include "compaction/lazy_delete_set.h"
 #include "compaction/leveled_picker.h"
+#include "db/error_handler.h"
 #include "db/l0_pins.h"
 #include "db/read_path.h"
 #include "db/recovery.h"
@@ -77,6 +80,7 @@ class DBImpl final : public DB {
                                               std::string_view prefix) override;
   std::shared_ptr<const Snapshot> GetSnapshot() override;
   Status Flush() override;
+  Status Resume() override;  // db_impl_resume.cc
   Status CompactRange(std::optional<std::string_view> begin,
                       std::optional<std::string_view> end) override;
   bool GetProperty(std::string_view name, std::string* value) override;
@@ -116,13 +120,27 @@ class DBImpl final : public DB {
   // next file number: the oldest number a job is still writing (not added by
   // this edit), else the next unused one. Below it, a table no Version lists
   // is provably obsolete (db/directory_audit.h).
-  Status LogAndApply(VersionEdit* edit) REQUIRES(mu_);
+  // With in_new_manifest, the edit goes into a new MANIFEST
+  // (VersionSet::LogAndApplyInNewManifest: recovery from a MANIFEST error).
+  Status LogAndApply(VersionEdit* edit, bool in_new_manifest = false) REQUIRES(mu_);
   // Opens a table just written (flush, compaction) through the table cache;
   // an unreadable table is an error.
   Status OpenNewTable(const FileMetaData& f);
   Status WaitForFlush() REQUIRES(mu_);
   void RecordBackgroundError(const Status& s) REQUIRES(mu_);
 
+  // Recovery from an error that heals (db_impl_resume.cc). ResumeLocked
+  // makes the DB writable again: a new MANIFEST when its write failed, a new
+  // WAL when the WAL failed, every memtable flushed; only then is bg_error_
+  // cleared (and files deleted again). REQUIRES: the caller leads the write
+  // queue (RunWithWritesStopped), so that no write is in flight.
+  Status ResumeLocked() REQUIRES(mu_);
+  // Moves writes to a new WAL; the active memtable becomes immutable.
+  // REQUIRES: as ResumeLocked.
+  Status ReplaceWal() REQUIRES(mu_);
+  // The background threads' part: runs a retry when one is due. Returns
+  // true when it ran one (mu_ was released meanwhile).
+  bool MaybeAutoResume() REQUIRES(mu_);
   // Read-triggered compaction: takes `seeks` from the budget of the file
   // `charge` names (no-op when it names none or the option is off); the
   // charge that uses the budget up asks the picker for a compaction and wakes
@@ -190,6 +208,15 @@ class DBImpl final : public DB {
   bool shutting_down_ GUARDED_BY(mu_) = false;
   Status bg_error_ GUARDED_BY(mu_);
   uint64_t bg_error_count_ GUARDED_BY(mu_) = 0;
+  ErrorHandler error_handler_ GUARDED_BY(mu_);
+  bool auto_resume_running_ GUARDED_BY(mu_) = false;  // a background thread is retrying
+  uint64_t recoveries_ GUARDED_BY(mu_) = 0;           // errors healed since Open
+  // Writes wait until the log number passes this WAL: the newest one Open
+  // replayed (0: none). Its memtables, and those of older WALs, must be in
+  // SSTs first: a replayed WAL may end in a torn record, or hold bytes never
+  // synced, and either must not sit before a WAL with newer acknowledged
+  // writes (FORMAT.md "Recovery").
+  uint64_t write_gate_log_number_ GUARDED_BY(mu_) = 0;
   std::set<uint64_t> pending_outputs_ GUARDED_BY(mu_);   // files being written
   std::multiset<uint64_t> pinned_wals_ GUARDED_BY(mu_);  // WALs a checkpoint is copying
   std::list<std::weak_ptr<const Version>> old_versions_ GUARDED_BY(mu_);

@@ -22,6 +22,7 @@ void DBImpl::BackgroundLoop() {
       continue;
     }
     if (shutting_down_) break;
+    if (!healthy && MaybeAutoResume()) continue;
     if (healthy) {
       std::unique_ptr<Compaction> c = picker_.Pick(*versions_->current());
       if (c != nullptr) {
@@ -30,6 +31,11 @@ void DBImpl::BackgroundLoop() {
         bg_cv_.SignalAll();
         continue;
       }
+    }
+    if (!healthy && ErrorHandler::IsRecoverable(bg_error_) && !auto_resume_running_) {
+      // Wake for the next retry (a shutdown or a new error wakes earlier).
+      bg_cv_.WaitForMicros(error_handler_.MicrosUntilRetry(env_->NowMicros()));
+      continue;
     }
     if (old_versions_.size() > 1) {
       // Readers still hold older Versions, whose compacted-away files stay
@@ -120,7 +126,7 @@ uint64_t DBImpl::NewPendingFileNumber() {
   return n;
 }
 
-Status DBImpl::LogAndApply(VersionEdit* edit) {
+Status DBImpl::LogAndApply(VersionEdit* edit, bool in_new_manifest) {
   uint64_t watermark = versions_->next_file_number();
   for (uint64_t n : pending_outputs_) {
     const bool added_here =
@@ -132,7 +138,7 @@ Status DBImpl::LogAndApply(VersionEdit* edit) {
     }
   }
   edit->SetNextFileNumber(watermark);
-  return versions_->LogAndApply(edit);
+  return in_new_manifest ? versions_->LogAndApplyInNewManifest(edit) : versions_->LogAndApply(edit);
 }
 
 Status DBImpl::InstallTrivialMove(const Compaction& c) {

@@ -41,7 +41,7 @@ bool DBProperties::Get(DBImpl* db, std::string_view name, std::string* value) {
              "\nrecords-replayed: " + std::to_string(r.records) +
              "\nrecords-dropped: " + std::to_string(r.skipped_corrupt) +
              "\nbytes-dropped: " + std::to_string(r.dropped_bytes) +
-             "\ntables-written: " + std::to_string(r.tables_written) +
+             "\nmemtables-recovered: " + std::to_string(r.memtables_recovered) +
              "\ntables-moved-to-lost: " + std::to_string(r.tables_moved_to_lost) + "\n";
     return true;
   }
@@ -124,6 +124,11 @@ bool DBProperties::Get(DBImpl* db, std::string_view name, std::string* value) {
     *value = std::to_string(db->bg_error_count_);
     return true;
   }
+  if (name == "error-recoveries") {
+    // Background errors healed (a full disk), since Open.
+    *value = std::to_string(db->recoveries_);
+    return true;
+  }
   if (name == "last-sequence") {
     *value = std::to_string(db->versions_->LastSequence());
     return true;
@@ -149,7 +154,8 @@ bool DBProperties::Get(DBImpl* db, std::string_view name, std::string* value) {
            " bytes, immutable " + std::to_string(db->imm_.size()) + "\n";
     out += "Last sequence: " + std::to_string(db->versions_->LastSequence()) + "\n";
     out += "Background errors: " + std::to_string(db->bg_error_count_) +
-           (db->bg_error_.ok() ? "" : " (" + db->bg_error_.ToString() + ")") + "\n";
+           (db->bg_error_.ok() ? "" : " (" + db->bg_error_.ToString() + ")") + ", recovered " +
+           std::to_string(db->recoveries_) + "\n";
     out += "Block cache: usage " + std::to_string(db->block_cache_->GetUsage()) + " / " +
            std::to_string(db->block_cache_->GetCapacity()) + ", hits " +
            std::to_string(db->block_cache_->hits()) + ", misses " +

@@ -112,12 +112,10 @@ Status DBReadOnly::TryLoad() {
     if (number >= versions.log_number()) wals.push_back(number);
   }
 
-  std::vector<std::shared_ptr<MemTable>> memtables;  // oldest first
-  VersionEdit unused;  // nothing is written, so the replay adds no file
+  std::vector<RecoveredMemTable> memtables;  // oldest first
   SequenceNumber max_seq = versions.LastSequence();
-  WalRecovery recovery(env_.get(), dbname_, options_, TableOptionsForLevel(options_, 0), &versions);
-  recovery.KeepInMemory(&memtables);
-  MMDB_RETURN_IF_ERROR(recovery.Replay(wals, &unused, &max_seq));
+  WalRecovery recovery(env_.get(), dbname_, options_);
+  MMDB_RETURN_IF_ERROR(recovery.Replay(wals, &memtables, &max_seq));
   const KnownSequences known{.manifest_last = versions.LastSequence(),
                              .first_replayed = recovery.stats().first_sequence};
   MMDB_RETURN_IF_ERROR(CheckUnexplainedTables(
@@ -133,9 +131,9 @@ Status DBReadOnly::TryLoad() {
       if (!table.ok()) return table.status();
     }
   }
-  if (memtables.empty()) memtables.push_back(std::make_shared<MemTable>());
-  sv->mem = memtables.back();
-  for (auto it = memtables.rbegin() + 1; it != memtables.rend(); ++it) sv->imm.push_back(*it);
+  if (memtables.empty()) memtables.push_back({std::make_shared<MemTable>(), 0});
+  sv->mem = memtables.back().mem;
+  for (auto it = memtables.rbegin() + 1; it != memtables.rend(); ++it) sv->imm.push_back(it->mem);
   sv_ = std::move(sv);
   last_sequence_ = max_seq;
   wals_replayed_ = recovery.stats().wals_replayed;
@@ -156,6 +154,7 @@ Status DBReadOnly::DeleteRange(const WriteOptions&, std::string_view, std::strin
 }
 Status DBReadOnly::Write(const WriteOptions&, WriteBatch*) { return ReadOnlyError(); }
 Status DBReadOnly::Flush() { return ReadOnlyError(); }
+Status DBReadOnly::Resume() { return CheckOpen(); }
 Status DBReadOnly::CompactRange(std::optional<std::string_view>, std::optional<std::string_view>) {
   return ReadOnlyError();
 }

@@ -51,6 +51,8 @@ class DBReadOnly final : public DB {
                                               std::string_view prefix) override;
   std::shared_ptr<const Snapshot> GetSnapshot() override;
   Status Flush() override;
+  // Nothing to recover from: OK (Aborted once closed).
+  Status Resume() override;
   Status CompactRange(std::optional<std::string_view>, std::optional<std::string_view>) override;
   bool GetProperty(std::string_view name, std::string* value) override;
   // The lazy-delete set only feeds compactions, which never run here: kept,

@@ -1,12 +1,11 @@
 #include "db/recovery.h"
 
-#include "db/flush_job.h"
 #include "manifest/filename.h"
-#include "manifest/version_set.h"
 #include "memtable/memtable.h"
 #include "memtable/memtable_inserter.h"
 #include "sst/table_cache.h"
 #include "types/write_batch_internal.h"
+#include "util/result.h"
 #include "wal/reader.h"
 #include "wal/record_scan.h"
 
@@ -43,17 +42,12 @@ uint64_t CountIntactRecordsFrom(Env* env, const std::string& path, uint64_t from
 
 }  // namespace
 
-WalRecovery::WalRecovery(Env* env, std::string dbname, const Options& options,
-                         TableBuilderOptions l0_options, VersionSet* versions)
-    : env_(env),
-      dbname_(std::move(dbname)),
-      options_(options),
-      l0_options_(l0_options),
-      versions_(versions) {}
+WalRecovery::WalRecovery(Env* env, std::string dbname, const Options& options)
+    : env_(env), dbname_(std::move(dbname)), options_(options) {}
 
-Status WalRecovery::Replay(const std::vector<uint64_t>& wal_numbers, VersionEdit* edit,
+Status WalRecovery::Replay(const std::vector<uint64_t>& wal_numbers,
+                           std::vector<RecoveredMemTable>* memtables,
                            SequenceNumber* max_sequence) {
-  mem_ = std::make_shared<MemTable>();
   uint64_t torn_wal = 0;  // the WAL that ended in a torn tail, if any
   for (uint64_t number : wal_numbers) {
     if (stopped_at_damage_) {
@@ -67,7 +61,14 @@ Status WalRecovery::Replay(const std::vector<uint64_t>& wal_numbers, VersionEdit
     }
     bool had_records = false;
     bool torn = false;
-    MMDB_RETURN_IF_ERROR(ReplayOne(number, &had_records, &torn, edit, max_sequence));
+    mem_ = std::make_shared<MemTable>();
+    Status s = ReplayOne(number, &had_records, &torn, max_sequence);
+    if (!mem_->empty()) {
+      memtables->push_back({std::move(mem_), number});
+      ++stats_.memtables_recovered;
+    }
+    mem_.reset();
+    MMDB_RETURN_IF_ERROR(s);
     if (had_records && torn_wal != 0) {
       return Status::Corruption(WalFileName(dbname_, torn_wal) +
                                 ": damaged tail in a WAL that is not the newest");
@@ -75,12 +76,10 @@ Status WalRecovery::Replay(const std::vector<uint64_t>& wal_numbers, VersionEdit
     if (torn) torn_wal = number;
     ++stats_.wals_replayed;
   }
-  if (!mem_->empty()) MMDB_RETURN_IF_ERROR(FlushMemTable(edit));
-  mem_.reset();
   return Status::OK();
 }
 
-Status WalRecovery::ReplayOne(uint64_t number, bool* had_records, bool* torn, VersionEdit* edit,
+Status WalRecovery::ReplayOne(uint64_t number, bool* had_records, bool* torn,
                               SequenceNumber* max_sequence) {
   const std::string path = WalFileName(dbname_, number);
   std::unique_ptr<SequentialFile> file;
@@ -126,9 +125,6 @@ Status WalRecovery::ReplayOne(uint64_t number, bool* had_records, bool* torn, Ve
     const SequenceNumber last =
         WriteBatchInternal::Sequence(batch) + WriteBatchInternal::Count(batch);
     if (WriteBatchInternal::Count(batch) > 0 && last - 1 > *max_sequence) *max_sequence = last - 1;
-    if (mem_->ApproximateMemoryUsage() > options_.write_buffer_size) {
-      MMDB_RETURN_IF_ERROR(FlushMemTable(edit));
-    }
   }
   switch (reader.end_state()) {
     case wal::Reader::EndState::kEof:
@@ -148,27 +144,6 @@ Status WalRecovery::ReplayOne(uint64_t number, bool* had_records, bool* torn, Ve
       stopped_at_damage_ = true;
       return Status::OK();
   }
-}
-
-Status WalRecovery::FlushMemTable(VersionEdit* edit) {
-  if (keep_in_memory_ != nullptr) {
-    keep_in_memory_->push_back(std::move(mem_));
-    mem_ = std::make_shared<MemTable>();
-    return Status::OK();
-  }
-  FileMetaData meta;
-  const uint64_t number = versions_->NewFileNumber();
-  auto points = mem_->NewIterator();
-  auto tombstones = mem_->NewRangeTombstoneIterator();
-  MMDB_RETURN_IF_ERROR(BuildTable(env_, dbname_, l0_options_, number, points.get(),
-                                  tombstones.get(),
-                                  /*rate_limiter=*/nullptr, &meta));
-  if (meta.file_size > 0) {
-    edit->AddFile(0, meta);
-    ++stats_.tables_written;
-  }
-  mem_ = std::make_shared<MemTable>();
-  return Status::OK();
 }
 
 }  // namespace mmdb

@@ -1,9 +1,14 @@
 // WalRecovery: replays the WALs of a DB being opened.
 //
 // Every WAL numbered >= the MANIFEST's log number is replayed in order into
-// memtables; a memtable that fills up, and the last one, are written to L0
-// SSTs recorded in a VersionEdit, so that after Open every recovered write
-// lives in an SST and the DB starts on a fresh, empty WAL.
+// memtables, one per WAL that holds records, each tagged with the number of
+// its WAL. Nothing is written: the writable DB keeps them as immutable
+// memtables that its background flushes write to L0 one at a time (so an
+// Open needs no more free space than one memtable's flush), moving the log
+// number past each WAL as its memtable lands; the read-only DB serves them
+// from memory. A memtable never spans two WALs and a WAL never spans two
+// memtables, so a flushed memtable's WAL is obsolete as a whole and a later
+// replay never meets a write that is also in an SST.
 //
 // Damage rules (FORMAT.md "Recovery"): a torn tail — a partial last record,
 // followed only by zeros or the end of the file — is what a crash leaves and
@@ -26,11 +31,11 @@
 #include <mmdb/snapshot.h>
 
 #include "manifest/version_edit.h"
-#include "sst/table_builder.h"
 
 namespace mmdb {
 
 class TableCache;
+class MemTable;
 
 // Sets f->range_del_end, which the MANIFEST does not store, from the file's
 // range tombstones, opening the table through `tables`. Used at Open for the
@@ -39,7 +44,11 @@ class TableCache;
 // picker treats as unbounded (and reading the file will report the error).
 void FillRangeDelEnd(TableCache* tables, FileMetaData* f);
 
-class VersionSet;
+// One replayed WAL's writes.
+struct RecoveredMemTable {
+  std::shared_ptr<MemTable> mem;
+  uint64_t log_number;  // the WAL they came from
+};
 
 struct RecoveryStats {
   uint64_t wals_replayed = 0;
@@ -51,43 +60,30 @@ struct RecoveryStats {
   // Records lost to damage (paranoid_checks off): the damaged record and the
   // whole records after it that replay stopped short of.
   uint64_t skipped_corrupt = 0;
-  uint64_t dropped_bytes = 0;  // bytes of WAL not replayed (torn tails and damage)
-  uint64_t tables_written = 0;
+  uint64_t dropped_bytes = 0;         // bytes of WAL not replayed (torn tails and damage)
+  uint64_t memtables_recovered = 0;   // memtables the replay produced (flushed after Open)
   uint64_t tables_moved_to_lost = 0;  // unexplained tables set aside (db/directory_audit.h)
 };
 
 class WalRecovery {
  public:
-  WalRecovery(Env* env, std::string dbname, const Options& options, TableBuilderOptions l0_options,
-              VersionSet* versions);
+  WalRecovery(Env* env, std::string dbname, const Options& options);
 
-  // Replays `wal_numbers` (ascending). New L0 files are added to *edit (file
-  // numbers come from the VersionSet); *max_sequence is raised to the
-  // largest sequence replayed.
-  Status Replay(const std::vector<uint64_t>& wal_numbers, VersionEdit* edit,
+  // Replays `wal_numbers` (ascending) into *memtables (appended oldest
+  // first; WALs without records add none); *max_sequence is raised to the
+  // largest sequence replayed. On error *memtables holds what was replayed.
+  Status Replay(const std::vector<uint64_t>& wal_numbers, std::vector<RecoveredMemTable>* memtables,
                 SequenceNumber* max_sequence);
 
   const RecoveryStats& stats() const { return stats_; }
 
-  // Read-only mode (DB::OpenForReadOnly): memtables are kept, oldest first,
-  // in *memtables instead of being written to L0, and no file is created.
-  // REQUIRES: called before Replay; *memtables outlives the Replay call.
-  void KeepInMemory(std::vector<std::shared_ptr<class MemTable>>* memtables) {
-    keep_in_memory_ = memtables;
-  }
-
  private:
-  Status ReplayOne(uint64_t number, bool* had_records, bool* torn, VersionEdit* edit,
-                   SequenceNumber* max_sequence);
-  Status FlushMemTable(VersionEdit* edit);
+  Status ReplayOne(uint64_t number, bool* had_records, bool* torn, SequenceNumber* max_sequence);
 
   Env* const env_;
   const std::string dbname_;
   const Options& options_;
-  const TableBuilderOptions l0_options_;
-  VersionSet* const versions_;
-  std::shared_ptr<class MemTable> mem_;
-  std::vector<std::shared_ptr<class MemTable>>* keep_in_memory_ = nullptr;  // read-only mode
+  std::shared_ptr<MemTable> mem_;  // the WAL being replayed
   RecoveryStats stats_;
   bool stopped_at_damage_ = false;  // paranoid_checks off: replay ended at damage
 };

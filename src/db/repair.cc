@@ -26,6 +26,7 @@
 #include "db/recovery.h"
 #include "manifest/filename.h"
 #include "manifest/version_set.h"
+#include "memtable/memtable.h"
 #include "sst/table_reader.h"
 #include "types/internal_key.h"
 
@@ -109,12 +110,20 @@ class Repairer {
     // 1. WALs into tables.
     std::vector<uint64_t> tables = listing.tables;
     for (uint64_t wal : listing.wals) {
-      VersionEdit edit;
+      std::vector<RecoveredMemTable> memtables;
       SequenceNumber unused = 0;
-      WalRecovery recovery(env_.get(), dbname_, options_, TableOptionsForLevel(options_, 0),
-                           &numbers);
-      MMDB_RETURN_IF_ERROR(recovery.Replay({wal}, &edit, &unused));
-      for (const auto& [level, f] : edit.new_files()) tables.push_back(f.number);
+      WalRecovery recovery(env_.get(), dbname_, options_);
+      MMDB_RETURN_IF_ERROR(recovery.Replay({wal}, &memtables, &unused));
+      for (const RecoveredMemTable& r : memtables) {
+        FileMetaData meta;
+        const uint64_t number = numbers.NewFileNumber();
+        auto points = r.mem->NewIterator();
+        auto tombstones = r.mem->NewRangeTombstoneIterator();
+        MMDB_RETURN_IF_ERROR(BuildTable(env_.get(), dbname_, TableOptionsForLevel(options_, 0),
+                                        number, points.get(), tombstones.get(),
+                                        /*rate_limiter=*/nullptr, &meta));
+        if (meta.file_size > 0) tables.push_back(number);
+      }
       summary_->wals_converted += 1;
       summary_->records_recovered += recovery.stats().records;
       summary_->records_dropped += recovery.stats().skipped_corrupt;

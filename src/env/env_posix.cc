@@ -26,6 +26,9 @@ namespace {
 Status PosixError(const std::string& context, int err) {
   std::string msg = context + ": " + std::strerror(err);
   if (err == ENOENT) return Status::NotFound(msg);
+  // A full device or quota passes once space is freed: the DB treats it as
+  // recoverable (Status::NoSpace).
+  if (err == ENOSPC || err == EDQUOT) return Status::NoSpace(msg);
   return Status::IOError(msg);
 }
 

@@ -114,6 +114,14 @@ class MemEnv::WriteFile final : public WritableFile {
     MutexLock l(&env_->mu_);
     MMDB_MEMENV_RETURN_IF_FAULT_(env_->MaybeFail(Op::kWrite, path_), path_);
     if (closed_) return Status::IOError(path_ + ": append after close");
+    if (env_->space_limit_) {
+      const uint64_t used = env_->UsedBytesLocked();
+      const uint64_t room = used < *env_->space_limit_ ? *env_->space_limit_ - used : 0;
+      if (data.size() > room) {
+        file_->data.append(data.substr(0, room));  // a short write, then ENOSPC
+        return Status::NoSpace(path_ + ": no space left on device (MemEnv limit)");
+      }
+    }
     file_->data.append(data);
     return Status::OK();
   }
@@ -167,7 +175,7 @@ Status MemEnv::MaybeFail(Op op, const std::string& path) {
   }
   if (rule.one_in > 0 && matches(rule.random_path_part) && rule.rnd->OneIn(rule.one_in)) {
     ++injected_count_;
-    return Status::IOError("injected random fault");
+    return rule.random_error;
   }
   return Status::OK();
 }
@@ -405,10 +413,12 @@ void MemEnv::FailNth(Op op, int n, Status error, std::string path_part) {
   rule.nth_path_part = std::move(path_part);
 }
 
-void MemEnv::FailRandomly(Op op, uint32_t one_in, uint64_t seed, std::string path_part) {
+void MemEnv::FailRandomly(Op op, uint32_t one_in, uint64_t seed, std::string path_part,
+                          Status error) {
   MutexLock l(&mu_);
   FaultRule& rule = faults_[static_cast<int>(op)];
   rule.one_in = one_in;
+  rule.random_error = error.ok() ? Status::IOError("injected random fault") : std::move(error);
   rule.rnd.emplace(seed);
   rule.random_path_part = std::move(path_part);
 }
@@ -417,6 +427,22 @@ void MemEnv::ClearFaults() {
   MutexLock l(&mu_);
   for (FaultRule& rule : faults_) rule = FaultRule{};
   injected_count_ = 0;
+}
+
+void MemEnv::SetSpaceLimit(std::optional<uint64_t> bytes) {
+  MutexLock l(&mu_);
+  space_limit_ = bytes;
+}
+
+uint64_t MemEnv::UsedBytes() const {
+  MutexLock l(&mu_);
+  return UsedBytesLocked();
+}
+
+uint64_t MemEnv::UsedBytesLocked() const {
+  uint64_t total = 0;
+  for (const auto& [name, file] : files_) total += file->data.size();
+  return total;
 }
 
 bool MemEnv::injected() const {

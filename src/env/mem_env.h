@@ -31,6 +31,11 @@
 // failed call has no effect (a failed Append writes nothing, a failed Sync
 // syncs nothing).
 //
+// Space. SetSpaceLimit(bytes) models a device of that size: an Append that
+// would take the total size of all files past it writes the part that fits
+// and fails with Status::NoSpace (as write(2) does before ENOSPC). Removing
+// or truncating files frees space. Not cleared by ClearFaults.
+//
 // Clock. NowMicros() is the real steady clock (Clock::kReal) or a counter
 // starting at 1 s (Clock::kManual), plus everything AdvanceClock added. With
 // kManual, SleepForMicroseconds advances the clock instead of sleeping.
@@ -134,11 +139,18 @@ class MemEnv : public Env {
   // REQUIRES: n >= 1, !error.ok().
   void FailNth(Op op, int n, Status error, std::string path_part = "");
   // Each call of kind `op` on a path containing `path_part` (empty = any)
-  // fails with probability 1/one_in (IOError), drawn from a Random seeded with
-  // `seed`. one_in = 1 fails every such call; one_in = 0 turns it off.
-  void FailRandomly(Op op, uint32_t one_in, uint64_t seed, std::string path_part = "");
+  // fails with probability 1/one_in, drawn from a Random seeded with `seed`,
+  // returning `error` (OK: IOError "injected random fault"). one_in = 1
+  // fails every such call (a dead or full disk); one_in = 0 turns it off.
+  void FailRandomly(Op op, uint32_t one_in, uint64_t seed, std::string path_part = "",
+                    Status error = Status::OK());
   // Removes every fault rule (FailNth and FailRandomly) and resets injected().
   void ClearFaults();
+  // Limits the total bytes of all files (see "Space" at the top); nullopt
+  // removes the limit. Files already past it stay as they are.
+  void SetSpaceLimit(std::optional<uint64_t> bytes);
+  // The total size of all files now.
+  uint64_t UsedBytes() const;
   // True once any injected fault has fired (since construction or ClearFaults).
   bool injected() const;
   // How many injected faults have fired.
@@ -170,6 +182,7 @@ class MemEnv : public Env {
     uint32_t one_in = 0;        // FailRandomly; 0 = off
     std::optional<Random> rnd;
     std::string random_path_part;  // FailRandomly hits only paths containing this
+    Status random_error;           // what FailRandomly returns
   };
   class SeqFile;
   class RandFile;
@@ -179,6 +192,7 @@ class MemEnv : public Env {
   // Returns the injected error for a call of kind `op` on `path`, or OK.
   Status MaybeFail(Op op, const std::string& path) REQUIRES(mu_);
   bool DirExistsLocked(const std::string& dir) const REQUIRES(mu_);
+  uint64_t UsedBytesLocked() const REQUIRES(mu_);
   void Unlock(const std::string& path);
 
   const Clock clock_;
@@ -193,6 +207,7 @@ class MemEnv : public Env {
   FaultRule faults_[kNumOps] GUARDED_BY(mu_);
   uint64_t injected_count_ GUARDED_BY(mu_) = 0;
   uint64_t clock_offset_micros_ GUARDED_BY(mu_) = 0;
+  std::optional<uint64_t> space_limit_ GUARDED_BY(mu_);
 };
 
 }  // namespace mmdb

@@ -194,6 +194,18 @@ Status VersionSet::WriteRepairedState(uint64_t number, const VersionEdit& snapsh
   return writer->Close();
 }
 
+Status VersionSet::LogAndApplyInNewManifest(VersionEdit* edit) {
+  if (!write_error_.ok()) {
+    // Never appended to again: its tail may be a partial record. Closing
+    // only releases the file (its writer's error is sticky: nothing more is
+    // written), and CURRENT names it until the snapshot below replaces it.
+    if (manifest_ != nullptr) (void)manifest_->Close();
+    manifest_.reset();
+    write_error_ = Status::OK();
+  }
+  return LogAndApply(edit);  // with no open MANIFEST it writes a new one
+}
+
 Status VersionSet::LogAndApply(VersionEdit* edit) {
   if (!write_error_.ok()) return write_error_;
 

@@ -18,7 +18,9 @@
 //
 // Failures: an error writing or syncing the MANIFEST (or CURRENT) is
 // returned, the new Version is not installed, and every later LogAndApply
-// returns the same error: the DB must go read-only and be reopened.
+// returns the same error: the failed MANIFEST may end in a partial or
+// unsynced record, so nothing may be appended after it. The only way on
+// (other than a reopen) is LogAndApplyInNewManifest, which abandons it.
 //
 // Thread safety: LogAndApply, CreateNew, Recover, NewFileNumber and
 // MarkFileNumberUsed REQUIRE external serialisation (the DB calls them
@@ -95,6 +97,14 @@ class VersionSet {
   // REQUIRES: external serialisation (the DB mutex); the edit's SSTs are
   // synced and the directory entries made durable by the caller.
   Status LogAndApply(VersionEdit* edit);
+
+  // Clears a sticky write error (see Failures above) by abandoning the
+  // failed MANIFEST: applies `edit` as LogAndApply does, but always into a
+  // new MANIFEST holding one snapshot edit, published by switching CURRENT
+  // atomically. On error the set stays failed (with the new error). Without
+  // a sticky error it is a plain LogAndApply.
+  // REQUIRES: as LogAndApply.
+  Status LogAndApplyInNewManifest(VersionEdit* edit);
 
   // The current Version. Never null after CreateNew/Recover succeeded.
   std::shared_ptr<const Version> current() const;

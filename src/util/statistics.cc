@@ -56,6 +56,8 @@ constexpr std::array<const char*, kTickerCount> kTickerNames = {
     "mmdb.iter.tombstone.reseeks",
     "mmdb.read.seek.charges",
     "mmdb.compactions.read.triggered",
+    "mmdb.error.recovery.attempts",
+    "mmdb.error.recovery.successes",
 };
 
 constexpr std::array<const char*, kHistogramCount> kHistogramNames = {

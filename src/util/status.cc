@@ -28,8 +28,8 @@ const char* CodeName(Status::Code code) {
 
 }  // namespace
 
-Status::Status(Code code, std::string_view msg)
-    : rep_(std::make_unique<Rep>(Rep{code, std::string(msg)})) {}
+Status::Status(Code code, SubCode subcode, std::string_view msg)
+    : rep_(std::make_unique<Rep>(Rep{code, subcode, std::string(msg)})) {}
 
 Status::Status(const Status& other)
     : rep_(other.rep_ ? std::make_unique<Rep>(*other.rep_) : nullptr) {}
@@ -48,6 +48,7 @@ std::string_view Status::message() const {
 std::string Status::ToString() const {
   if (rep_ == nullptr) return "OK";
   std::string result = CodeName(rep_->code);
+  if (rep_->subcode == SubCode::kNoSpace) result += " (no space)";
   if (!rep_->message.empty()) {
     result += ": ";
     result += rep_->message;
@@ -60,7 +61,7 @@ Status Status::WithContext(std::string_view context) const {
   std::string msg(context);
   msg += ": ";
   msg += rep_->message;
-  return Status(rep_->code, msg);
+  return Status(rep_->code, rep_->subcode, msg);
 }
 
 }  // namespace mmdb

@@ -49,6 +49,10 @@ class Writer {
   // Flushes and closes the file. Later calls return an error.
   Status Close();
 
+  // The first failure (sticky), OK if none. After a failure the file may end
+  // in part of a record: the owner abandons it for a new log.
+  const Status& error() const { return error_; }
+
   // Bytes written to the log so far, including any initial `dest_length`.
   uint64_t file_size() const { return file_size_; }
 

@@ -20,6 +20,7 @@
 #include <mmdb/statistics.h>
 
 #include "db/db_test_util.h"
+#include "env/mem_env.h"
 
 namespace mmdb {
 
@@ -341,6 +342,19 @@ TEST_F(DBStatisticsTest, EveryTickerMovesAndIsReported) {
       if (i > 2000) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   }
+  {
+    // A full disk (a second DB sharing the statistics) heals by Resume.
+    auto env = std::make_shared<MemEnv>(MemEnv::Clock::kManual);
+    Options mo = Base();
+    mo.env = env;
+    mo.statistics = stats_;
+    std::unique_ptr<DB> db;
+    ASSERT_OK(DB::Open(mo, "/full", &db));
+    env->FailNth(MemEnv::Op::kWrite, 1, Status::NoSpace("injected"), ".wal");
+    ASSERT_TRUE(db->Put("k", "v").IsNoSpace());
+    ASSERT_OK(db->Resume());
+    ASSERT_OK(db->Close());
+  }
   db_.reset();  // closing drops cached tables
 
   std::string report = stats_->ToString();
@@ -365,6 +379,28 @@ TEST_F(DBStatisticsTest, EveryTickerMovesAndIsReported) {
     }
     EXPECT_GT(H(histogram), 0u) << name;
   }
+}
+
+TEST_F(DBStatisticsTest, ErrorRecoveryCountsAttemptsAndSuccesses) {
+  auto env = std::make_shared<MemEnv>(MemEnv::Clock::kManual);
+  Options o = Base();
+  o.env = env;
+  o.statistics = stats_;
+  std::unique_ptr<DB> db;
+  ASSERT_OK(DB::Open(o, "/db", &db));
+  env->FailRandomly(MemEnv::Op::kWrite, 1, 1, "", Status::NoSpace("injected"));
+  ASSERT_TRUE(db->Put("k", "v").IsNoSpace());
+  ASSERT_TRUE(db->Resume().IsNoSpace());  // still full
+  EXPECT_EQ(T(kErrorRecoveryAttempts), 1u);
+  EXPECT_EQ(T(kErrorRecoverySuccesses), 0u);
+  env->ClearFaults();
+  ASSERT_OK(db->Resume());
+  EXPECT_EQ(T(kErrorRecoveryAttempts), 2u);
+  EXPECT_EQ(T(kErrorRecoverySuccesses), 1u);
+  ASSERT_OK(db->Resume());  // nothing to recover: not an attempt
+  EXPECT_EQ(T(kErrorRecoveryAttempts), 2u);
+  ASSERT_OK(db->Put("k", "v"));
+  ASSERT_OK(db->Close());
 }
 
 TEST_F(DBStatisticsTest, StatsPropertyNamesTheMovedTickers) {

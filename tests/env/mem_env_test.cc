@@ -375,6 +375,40 @@ TEST(MemEnvTest, FailRandomlyIsSeededAndClearable) {
   EXPECT_LT(failures, 60);
 }
 
+TEST(MemEnvTest, FailRandomlyReturnsTheChosenError) {
+  MemEnv env;
+  std::unique_ptr<WritableFile> f;
+  ASSERT_OK(env.NewWritableFile("/db/1.wal", &f));
+  env.FailRandomly(Op::kWrite, 1, 7, ".wal", Status::NoSpace("full"));
+  Status s = f->Append("x");
+  EXPECT_TRUE(s.IsNoSpace() && s.IsIOError()) << s.ToString();
+  EXPECT_NE(s.ToString().find("/db/1.wal"), std::string::npos) << s.ToString();
+  env.ClearFaults();
+  EXPECT_OK(f->Append("x"));
+}
+
+TEST(MemEnvTest, SpaceLimitShortWritesThenNoSpaceUntilSpaceIsFreed) {
+  MemEnv env;
+  std::unique_ptr<WritableFile> a, b;
+  ASSERT_OK(env.NewWritableFile("/a", &a));
+  ASSERT_OK(env.NewWritableFile("/b", &b));
+  ASSERT_OK(a->Append(std::string(60, 'a')));
+  env.SetSpaceLimit(100);
+  ASSERT_OK(b->Append(std::string(30, 'b')));
+  Status s = b->Append(std::string(30, 'b'));  // 10 bytes fit
+  EXPECT_TRUE(s.IsNoSpace()) << s.ToString();
+  EXPECT_EQ(env.FileContents("/b").size(), 40u);
+  EXPECT_EQ(env.UsedBytes(), 100u);
+  EXPECT_TRUE(b->Append("x").IsNoSpace());
+  env.ClearFaults();  // does not lift the limit
+  EXPECT_TRUE(b->Append("x").IsNoSpace());
+  ASSERT_OK(env.RemoveFile("/a"));  // frees 60 bytes
+  EXPECT_OK(b->Append(std::string(60, 'b')));
+  EXPECT_TRUE(b->Append("x").IsNoSpace());
+  env.SetSpaceLimit(std::nullopt);
+  EXPECT_OK(b->Append("x"));
+}
+
 TEST(MemEnvTest, LockConflictsUntilReleased) {
   MemEnv env;
   std::unique_ptr<FileLock> lock1;
