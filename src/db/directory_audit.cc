@@ -88,7 +88,9 @@ Status AuditRecoveredState(Env* env, const std::string& dbname, const Version& v
   for (int level = 0; level < version.num_levels(); ++level) {
     for (const auto& f : version.files(level)) {
       const std::string path = TableFileName(dbname, f->number);
-      if (!listing.HasTable(f->number)) {
+      // Checked again on disk: a reader beside a writer lists the directory
+      // before it reads the MANIFEST, which may name tables made since.
+      if (!listing.HasTable(f->number) && !env->FileExists(path)) {
         return Status::Corruption(path + " is listed at L" + std::to_string(level) +
                                   " by the MANIFEST but missing");
       }
@@ -101,7 +103,8 @@ Status AuditRecoveredState(Env* env, const std::string& dbname, const Version& v
       }
     }
   }
-  if (log_number != 0 && !listing.HasWal(log_number)) {
+  if (log_number != 0 && !listing.HasWal(log_number) &&
+      !env->FileExists(WalFileName(dbname, log_number))) {
     return Status::Corruption(WalFileName(dbname, log_number) +
                               ", the MANIFEST's log number, is missing: the MANIFEST may have "
                               "lost its last edits");
