@@ -1,4 +1,5 @@
-// Options, ReadOptions and WriteOptions: how a DB is opened, read and written.
+// Options, ReadOptions and WriteOptions: how a DB is opened, read and written
+// (docs/options.md: every option, what it trades, a tuning guide).
 //
 // Every field has a default that suits a general workload; the presets
 // WriteHeavy() and ReadHeavy() tune for the two common shapes. Options are
@@ -37,9 +38,12 @@ struct Options {
   bool create_if_missing = true;
   // Fail Open when a DB already exists at the path. Default: false.
   bool error_if_exists = false;
-  // Verify checksums of every WAL and MANIFEST record on recovery and refuse
-  // to open on corruption (except a torn WAL tail, which a crash leaves).
-  // Default: true.
+  // On: a damaged WAL record anywhere but a torn tail of the newest WAL (what
+  // a crash leaves) fails Open with Corruption, and Open also checks that
+  // every live table has the size the MANIFEST recorded. Off: WAL replay
+  // stops at the damage and Open succeeds, reporting what it dropped in the
+  // property mmdb.recovery. MANIFEST damage and missing files fail Open
+  // either way (docs/format/manifest.md). Default: true.
   bool paranoid_checks = true;
 
   // ---- Memtables -------------------------------------------------------
