@@ -18,7 +18,7 @@ namespace mmdb::tools {
 
 // Options every command sees.
 struct GlobalArgs {
-  std::string db;  // --db or MMDB_DB; required by every command on a DB
+  std::string db;    // --db or MMDB_DB; required by every command on a DB
   bool hex = false;  // keys and values in and out as hex
 };
 

@@ -187,7 +187,6 @@ struct RepairSummary {
 // Best effort: data no surviving file holds cannot come back, and whole-file
 // deletions the lost MANIFEST recorded may bring back data that compaction
 // had already dropped. Fails with IOError/Busy when the DB is open.
-Status RepairDB(const std::string& path, const Options& options,
-                RepairSummary* summary = nullptr);
+Status RepairDB(const std::string& path, const Options& options, RepairSummary* summary = nullptr);
 
 }  // namespace mmdb

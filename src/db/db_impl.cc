@@ -332,11 +332,7 @@ Status DBImpl::MakeRoomForWrite(bool force, bool no_slowdown) {
         write_gate_log_number_ = 0;  // every replayed memtable is in an SST
       } else {
         if (no_slowdown) return Status::Busy("write would wait for the flush of replayed WALs");
-        const uint64_t start = env_->NowMicros();
-        bg_cv_.Wait();
-        const uint64_t waited = env_->NowMicros() - start;
-        stall_micros_ += waited;
-        if (stats_ != nullptr) stats_->RecordTick(kStallMicros, waited);
+        WaitAsStall();
         continue;
       }
     }
@@ -363,11 +359,7 @@ Status DBImpl::MakeRoomForWrite(bool force, bool no_slowdown) {
     if (no_memtable || stopped) {
       if (no_slowdown)
         return Status::Busy("write would stall: memtables full or too many L0 files");
-      const uint64_t start = env_->NowMicros();
-      bg_cv_.Wait();
-      const uint64_t waited = env_->NowMicros() - start;
-      stall_micros_ += waited;
-      if (stats_ != nullptr) stats_->RecordTick(kStallMicros, waited);
+      WaitAsStall();
       continue;
     }
     return SwitchMemTable();
@@ -389,14 +381,26 @@ Status DBImpl::SwitchMemTable() {
     RecordBackgroundError(s);
     return s;
   }
-  wal_ = std::make_unique<wal::Writer>(std::move(file));
+  SealMemTable(std::move(file), log_number);
+  bg_cv_.SignalAll();  // wakes the flush thread
+  return Status::OK();
+}
+
+void DBImpl::SealMemTable(std::unique_ptr<WritableFile> wal_file, uint64_t log_number) {
+  wal_ = std::make_unique<wal::Writer>(std::move(wal_file));
   wal_->set_bytes_per_sync(options_.wal_bytes_per_sync);
   imm_.push_front({mem_, mem_log_number_});
   mem_ = std::make_shared<MemTable>();
   mem_log_number_ = log_number;
   InstallSuperVersion();
-  bg_cv_.SignalAll();  // wakes the flush thread
-  return Status::OK();
+}
+
+void DBImpl::WaitAsStall() {
+  const uint64_t start = env_->NowMicros();
+  bg_cv_.Wait();
+  const uint64_t waited = env_->NowMicros() - start;
+  stall_micros_ += waited;
+  if (stats_ != nullptr) stats_->RecordTick(kStallMicros, waited);
 }
 
 void DBImpl::RecordBackgroundError(const Status& s) {

@@ -107,6 +107,11 @@ class DBImpl final : public DB {
   Status CheckBatch(const WriteBatch& batch) const;
   Status MakeRoomForWrite(bool force, bool no_slowdown) REQUIRES(mu_);
   Status SwitchMemTable() REQUIRES(mu_);
+  // Makes `wal_file` (numbered `log_number`) the WAL and the active memtable
+  // immutable, with a fresh one in its place (SwitchMemTable, ReplaceWal).
+  void SealMemTable(std::unique_ptr<WritableFile> wal_file, uint64_t log_number) REQUIRES(mu_);
+  // Waits on bg_cv_ once, counting the wait as a write stall.
+  void WaitAsStall() REQUIRES(mu_);
 
   // Background work (db_impl_background.cc).
   void BackgroundLoop();

@@ -88,12 +88,7 @@ Status DBImpl::ReplaceWal() {
   // error is sticky); closing releases the file. Its memtable, flushed next,
   // makes it obsolete.
   (void)wal_->Close();
-  wal_ = std::make_unique<wal::Writer>(std::move(file));
-  wal_->set_bytes_per_sync(options_.wal_bytes_per_sync);
-  imm_.push_front({mem_, mem_log_number_});
-  mem_ = std::make_shared<MemTable>();
-  mem_log_number_ = log_number;
-  InstallSuperVersion();
+  SealMemTable(std::move(file), log_number);
   return Status::OK();
 }
 

@@ -76,12 +76,11 @@ class VersionSet {
   // record or its first record is not a base state (no next file number),
   // when a MANIFEST record other than a torn last one is bad (a checksum
   // mismatch in a whole record is damage, not a torn tail: only lost sectors
-  // at the end are, see wal::Reader::ChecksumTail), when an edit does not decode or does not apply, or
-  // when the resulting levels break the Version ordering rules. On success
-  // the next file number is above every number the MANIFEST mentions
-  // (including the MANIFEST's own). `prepare`, when given, is called once on
-  // every file of the recovered Version before the Version is built: the DB
-  // sets there what the MANIFEST does not store (range_del_end).
+  // at the end are, see wal::Reader::ChecksumTail), when an edit does not decode or does not apply,
+  // or when the resulting levels break the Version ordering rules. On success the next file number
+  // is above every number the MANIFEST mentions (including the MANIFEST's own). `prepare`, when
+  // given, is called once on every file of the recovered Version before the Version is built: the
+  // DB sets there what the MANIFEST does not store (range_del_end).
   Status Recover(const std::function<void(FileMetaData*)>& prepare = nullptr);
 
   // Fills in the edit's next file number and last sequence from this set's

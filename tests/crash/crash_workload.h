@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include <mmdb/db.h>
 #include <mmdb/write_batch.h>
 
@@ -206,6 +208,29 @@ inline std::string Diff(const Model& want, const Model& got) {
     if (want.count(k) == 0) note(k, "<absent>", v);
   }
   return std::to_string(shown) + " keys differ:" + out;
+}
+
+// Scans the DB and compares it with `model`, or `model` plus `maybe` (an op
+// that failed and may or may not have landed, but never in part). Sets
+// *found to the state found.
+inline ::testing::AssertionResult MatchesModel(DB* db, const ModelState& model, const Op* maybe,
+                                               ModelState* found) {
+  Status s;
+  const Model got = ScanAll(db, &s);
+  if (!s.ok()) return ::testing::AssertionFailure() << "scan: " << s.ToString();
+  if (got == model.map()) {
+    *found = model;
+    return ::testing::AssertionSuccess();
+  }
+  if (maybe != nullptr) {
+    ModelState with = model;
+    with.Apply(*maybe);
+    if (got == with.map()) {
+      *found = with;
+      return ::testing::AssertionSuccess();
+    }
+  }
+  return ::testing::AssertionFailure() << Diff(model.map(), got);
 }
 
 }  // namespace mmdb::crashtest

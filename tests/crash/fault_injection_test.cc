@@ -25,6 +25,7 @@ namespace mmdb {
 
 namespace {
 
+using crashtest::MatchesModel;
 using crashtest::ModelState;
 using Op = MemEnv::Op;
 
@@ -91,28 +92,6 @@ const std::vector<FaultCase>& Cases() {
       {"compaction MANIFEST sync", Phase::kCompaction, Op::kSync, "MANIFEST", 1},
   };
   return cases;
-}
-
-// Scans the DB and compares it with `model`, or `model` plus `maybe` (an op
-// that failed and may or may not have landed). Returns the state found.
-::testing::AssertionResult MatchesModel(DB* db, const ModelState& model, const crashtest::Op* maybe,
-                                        ModelState* found) {
-  Status s;
-  const crashtest::Model got = crashtest::ScanAll(db, &s);
-  if (!s.ok()) return ::testing::AssertionFailure() << "scan: " << s.ToString();
-  if (got == model.map()) {
-    *found = model;
-    return ::testing::AssertionSuccess();
-  }
-  if (maybe != nullptr) {
-    ModelState with = model;
-    with.Apply(*maybe);
-    if (got == with.map()) {
-      *found = with;
-      return ::testing::AssertionSuccess();
-    }
-  }
-  return ::testing::AssertionFailure() << crashtest::Diff(model.map(), got);
 }
 
 struct Outcome {

@@ -30,6 +30,7 @@ namespace mmdb {
 
 namespace {
 
+using crashtest::MatchesModel;
 using crashtest::ModelState;
 using Op = MemEnv::Op;
 
@@ -48,28 +49,6 @@ Options NoSpaceOptions(std::shared_ptr<Env> env, std::shared_ptr<Statistics> sta
 }
 
 Status NoSpaceError() { return Status::NoSpace("injected: no space left on device"); }
-
-// The scan equals `model`, or `model` plus the whole of `maybe` (a write
-// that failed: it may have landed, but never in part).
-::testing::AssertionResult Matches(DB* db, const ModelState& model, const crashtest::Op* maybe,
-                                   ModelState* found) {
-  Status s;
-  const crashtest::Model got = crashtest::ScanAll(db, &s);
-  if (!s.ok()) return ::testing::AssertionFailure() << "scan: " << s.ToString();
-  if (got == model.map()) {
-    *found = model;
-    return ::testing::AssertionSuccess();
-  }
-  if (maybe != nullptr) {
-    ModelState with = model;
-    with.Apply(*maybe);
-    if (got == with.map()) {
-      *found = with;
-      return ::testing::AssertionSuccess();
-    }
-  }
-  return ::testing::AssertionFailure() << crashtest::Diff(model.map(), got);
-}
 
 // Where the fault lands, and what runs into it.
 enum class Phase { kWrites, kSyncWrites, kFlush, kCompaction };
@@ -167,7 +146,7 @@ void RunCase(const NoSpaceCase& c, Heal heal, uint64_t seed) {
     ASSERT_TRUE(s.IsNoSpace()) << s.ToString();
   }
   ModelState seen;
-  ASSERT_TRUE(Matches(db.get(), model, maybe, &seen)) << "while the disk is full";
+  ASSERT_TRUE(MatchesModel(db.get(), model, maybe, &seen)) << "while the disk is full";
   if (c.path_part[0] == '\0') {
     // Nothing can be written: a retry now fails, and the error stands.
     Status s = db->Resume();
@@ -192,19 +171,19 @@ void RunCase(const NoSpaceCase& c, Heal heal, uint64_t seed) {
   ASSERT_OK(write(500));
   ASSERT_OK(db->CompactRange(std::nullopt, std::nullopt));
   ASSERT_OK(write(100));
-  ASSERT_TRUE(Matches(db.get(), model, nullptr, &seen)) << "after recovery";
+  ASSERT_TRUE(MatchesModel(db.get(), model, nullptr, &seen)) << "after recovery";
   std::shared_ptr<MemEnv> cut = env->CrashClone();  // a power cut before Close
   ASSERT_OK(db->Close());
   db.reset();
 
   ASSERT_OK(DB::Open(NoSpaceOptions(env), "/db", &db));
-  ASSERT_TRUE(Matches(db.get(), model, nullptr, &seen)) << "after reopen";
+  ASSERT_TRUE(MatchesModel(db.get(), model, nullptr, &seen)) << "after reopen";
   ASSERT_OK(db->Close());
   db.reset();
   if (c.phase == Phase::kSyncWrites) {
     // Every write was synced: a power cut loses none of them.
     ASSERT_OK(DB::Open(NoSpaceOptions(cut), "/db", &db));
-    ASSERT_TRUE(Matches(db.get(), model, nullptr, &seen)) << "after a power cut";
+    ASSERT_TRUE(MatchesModel(db.get(), model, nullptr, &seen)) << "after a power cut";
     ASSERT_OK(db->Close());
   }
 }
